@@ -1,0 +1,129 @@
+"""One settings registry: every setting has a name, a type, a default and help.
+
+Precedence, lowest first: defaults < ``naba.toml`` < ``NABA_*`` environment variables < CLI flags.
+Settings are resolved once, by :func:`load_settings`, and passed down; nothing reads the environment at
+import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from naba.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    type: Callable[[str], Any]
+    default: Any
+    help: str
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"not a boolean: {value!r}")
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("db", str, "naba.db", "Path of the SQLite database file (the source of truth)."),
+        Setting(
+            "index_dir",
+            str,
+            "",
+            "Folder of the search index; empty means '<db>.index' next to the database.",
+        ),
+        Setting("analyzer", str, "ar-search-v1", "Analyzer preset used to index and query text."),
+        Setting("max_input_bytes", int, 50 * 1024 * 1024, "Largest single input (file or member) read."),
+        Setting("ingest_batch", int, 500, "Articles written per database transaction during ingest."),
+        Setting("ingest_workers", int, 0, "Analysis worker processes for ingest; 0 = one per CPU core."),
+        Setting("error_policy", str, "record", "On a bad input: 'raise', 'record' (log and keep a row) or 'skip'."),
+        Setting("page_size", int, 20, "Results per page in the reader and CLI search."),
+        Setting("host", str, "127.0.0.1", "Address the reader listens on."),
+        Setting("port", int, 8000, "Port the reader listens on."),
+        Setting("title_boost", float, 2.0, "Weight of title matches relative to body matches in search."),
+        Setting("debug", _bool, False, "Verbose logs."),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str
+    index_dir: str
+    analyzer: str
+    max_input_bytes: int
+    ingest_batch: int
+    ingest_workers: int
+    error_policy: str
+    page_size: int
+    host: str
+    port: int
+    title_boost: float
+    debug: bool
+
+    @property
+    def index_path(self) -> Path:
+        return Path(self.index_dir) if self.index_dir else Path(self.db + ".index")
+
+
+ERROR_POLICIES = ("raise", "record", "skip")
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    if isinstance(value, str) and setting.type is not str:
+        try:
+            return setting.type(value)
+        except (ValueError, ConfigError) as exc:
+            raise ConfigError(f"setting {setting.name}: {exc}") from exc
+    if setting.type is float and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    toml_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve every setting once: defaults < naba.toml < NABA_* environment < ``overrides`` (CLI flags)."""
+    values: dict[str, Any] = {name: s.default for name, s in SETTINGS.items()}
+    path = toml_path if toml_path is not None else Path("naba.toml")
+    if path.is_file():
+        with path.open("rb") as handle:
+            for name, value in tomllib.load(handle).items():
+                values[_known(name)] = _coerce(SETTINGS[name], value)
+    env = os.environ if environ is None else environ
+    for key, value in env.items():
+        if key.startswith("NABA_"):
+            name = key[5:].lower()
+            if name in SETTINGS:
+                values[name] = _coerce(SETTINGS[name], value)
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[_known(name)] = _coerce(SETTINGS[name], value)
+    if values["error_policy"] not in ERROR_POLICIES:
+        raise ConfigError(f"error_policy must be one of {ERROR_POLICIES}, not {values['error_policy']!r}")
+    return Settings(**values)
+
+
+def _known(name: str) -> str:
+    if name not in SETTINGS:
+        raise ConfigError(f"unknown setting {name!r}; known: {', '.join(sorted(SETTINGS))}")
+    return name
+
+
+def settings_fields() -> list[str]:
+    return [f.name for f in fields(Settings)]

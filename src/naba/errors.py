@@ -1,0 +1,59 @@
+"""One exception tree for naba.
+
+    NabaError
+    ├── ConfigError            bad setting value or unknown setting
+    ├── InputError             an input cannot be read (file, line, archive member); carries its location
+    │   ├── DecodeError        bytes that are not text in any supported encoding
+    │   └── TooLargeError      an input over a configured size limit
+    ├── ExtractError           a document was read but no article could be extracted from it
+    ├── StoreError             the database refused an operation (schema, migration, integrity)
+    └── SearchError            the index is missing, stale or the query is malformed
+
+API errors (later) carry an HTTP status through ``http_status``.
+"""
+
+from __future__ import annotations
+
+
+class NabaError(Exception):
+    """Root of every error naba raises on purpose."""
+
+    http_status = 500
+
+    def __init__(self, message: str, *, location: str | None = None, stage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.stage = stage
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.message}"
+
+
+class ConfigError(NabaError):
+    http_status = 400
+
+
+class InputError(NabaError):
+    http_status = 422
+
+
+class DecodeError(InputError):
+    pass
+
+
+class TooLargeError(InputError):
+    http_status = 413
+
+
+class ExtractError(NabaError):
+    http_status = 422
+
+
+class StoreError(NabaError):
+    pass
+
+
+class SearchError(NabaError):
+    http_status = 400

@@ -1,0 +1,1 @@
+"""Search: the SearchIndex protocol, the default tantivy index and the query service with highlights."""

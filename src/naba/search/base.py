@@ -1,0 +1,47 @@
+"""The SearchIndex protocol: a rebuildable index over the store's articles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from naba.types import AnalyzedArticle, ArticleId, SearchQuery
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """A query after analysis: stemmed terms for BM25, and phrases as lists of normalized tokens."""
+
+    terms: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexHit:
+    article_id: ArticleId
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class IndexResults:
+    hits: tuple[IndexHit, ...]
+    total: int
+
+
+class SearchIndex(Protocol):
+    analyzer: str
+
+    def add(self, articles: Sequence[AnalyzedArticle]) -> None:
+        """Add or replace (by id) articles; visible after :meth:`commit`."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def search(self, parsed: ParsedQuery, query: SearchQuery) -> IndexResults: ...
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...
