@@ -1,0 +1,144 @@
+"""The one article JSON shape (CLI output, naba's JSONL, the API), to and from :class:`Article`.
+
+Field names match the extraction gold files (the gold's ``site`` is ``publisher`` here). Times are ISO 8601
+with their offset, or a bare date when the source gives only a day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from naba.errors import InputError
+from naba.identity import article_identity
+from naba.types import Article, ArticleId, Image, Provenance, PublishedTime
+
+ARTICLE_FIELDS = (
+    "id",
+    "url",
+    "canonical_url",
+    "publisher",
+    "original_source",
+    "language",
+    "title",
+    "lead",
+    "body_paragraphs",
+    "authors",
+    "published",
+    "updated",
+    "tags",
+    "images",
+    "related_headlines",
+    "embedded_in",
+    "provenance",
+    "evidence",
+)
+
+
+def time_to_json(value: PublishedTime | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat()
+
+
+def time_from_json(value: str | None) -> PublishedTime | None:
+    """Parse an ISO date or date-time; a date-time without an offset is rejected (naba never guesses zones)."""
+    if not value:
+        return None
+    if len(value) == 10:
+        return dt.date.fromisoformat(value)
+    parsed = dt.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise InputError(f"date-time without a UTC offset: {value!r}")
+    return parsed
+
+
+def article_to_json(article: Article) -> dict[str, Any]:
+    prov = article.provenance
+    return {
+        "id": article.id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "publisher": article.publisher,
+        "original_source": article.original_source,
+        "language": article.language,
+        "title": article.title,
+        "lead": article.lead,
+        "body_paragraphs": list(article.body_paragraphs),
+        "authors": list(article.authors),
+        "published": time_to_json(article.published),
+        "updated": time_to_json(article.updated),
+        "tags": list(article.tags),
+        "images": [{"url": i.url, "caption": i.caption} for i in article.images],
+        "related_headlines": list(article.related_headlines),
+        "embedded_in": article.embedded_in,
+        "provenance": {
+            "source": prov.source,
+            "fetched_at": prov.fetched_at.isoformat() if prov.fetched_at else None,
+            "raw_sha256": prov.raw_sha256,
+        },
+        "evidence": dict(article.evidence),
+    }
+
+
+def _str_list(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"field {key!r} must be a list of strings")
+    return tuple(value)
+
+
+def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"field {key!r} must be a string")
+    return value
+
+
+def article_from_json(data: Mapping[str, Any], *, default_provenance: Provenance) -> Article:
+    """Build an article from naba's JSON; a missing id is derived by the identity rule."""
+    title = _opt_str(data, "title") or ""
+    body = _str_list(data, "body_paragraphs")
+    lead = _opt_str(data, "lead")
+    prov_data = data.get("provenance") or {}
+    provenance = Provenance(
+        source=prov_data.get("source") or default_provenance.source,
+        fetched_at=(
+            dt.datetime.fromisoformat(prov_data["fetched_at"])
+            if prov_data.get("fetched_at")
+            else default_provenance.fetched_at
+        ),
+        raw_sha256=prov_data.get("raw_sha256") or default_provenance.raw_sha256,
+    )
+    url, canonical = _opt_str(data, "url"), _opt_str(data, "canonical_url")
+    first = lead or (body[0] if body else "")
+    article_id = _opt_str(data, "id") or article_identity(
+        canonical_url=canonical, url=url, title=title, first_paragraph=first
+    )
+    images = tuple(
+        Image(url=i["url"], caption=i.get("caption")) for i in data.get("images") or [] if i.get("url")
+    )
+    embedded = _opt_str(data, "embedded_in")
+    return Article(
+        id=ArticleId(article_id),
+        url=url,
+        canonical_url=canonical,
+        publisher=_opt_str(data, "publisher"),
+        original_source=_opt_str(data, "original_source"),
+        language=_opt_str(data, "language"),
+        title=title,
+        lead=lead,
+        body_paragraphs=body,
+        authors=_str_list(data, "authors"),
+        published=time_from_json(_opt_str(data, "published")),
+        updated=time_from_json(_opt_str(data, "updated")),
+        tags=_str_list(data, "tags"),
+        images=images,
+        related_headlines=_str_list(data, "related_headlines"),
+        embedded_in=ArticleId(embedded) if embedded else None,
+        provenance=provenance,
+        evidence={str(k): str(v) for k, v in (data.get("evidence") or {}).items()},
+    )
