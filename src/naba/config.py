@@ -48,7 +48,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_input_bytes", int, 50 * 1024 * 1024, "Largest single input (file or member) read."),
         Setting("ingest_batch", int, 500, "Articles written per database transaction during ingest."),
         Setting("ingest_workers", int, 0, "Analysis worker processes for ingest; 0 = one per CPU core."),
-        Setting("error_policy", str, "record", "On a bad input: 'raise', 'record' (log and keep a row) or 'skip'."),
+        Setting(
+            "error_policy", str, "record", "On a bad input: 'raise', 'record' (log and keep a row) or 'skip'."
+        ),
         Setting("page_size", int, 20, "Results per page in the reader and CLI search."),
         Setting("host", str, "127.0.0.1", "Address the reader listens on."),
         Setting("port", int, 8000, "Port the reader listens on."),

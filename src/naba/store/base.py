@@ -41,9 +41,7 @@ class Store(Protocol):
         """Previous versions of an article, oldest first (the current one is not included)."""
         ...
 
-    def latest(
-        self, *, limit: int, offset: int = 0, publisher: str | None = None
-    ) -> list[StoredArticle]:
+    def latest(self, *, limit: int, offset: int = 0, publisher: str | None = None) -> list[StoredArticle]:
         """Newest first by publication time."""
         ...
 

@@ -1,0 +1,304 @@
+"""The ``naba`` command line: parse arguments, call one library function, format the result.
+
+Every command takes ``--json`` for machine-readable output. Settings come from ``naba.toml``, ``NABA_*``
+environment variables and the global options (``--db``, ``--analyzer``), resolved once here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from naba import __version__
+from naba.article_json import article_to_json
+from naba.config import Settings, load_settings
+from naba.errors import NabaError
+from naba.types import SearchQuery
+
+log = logging.getLogger("naba")
+err = Console(stderr=True)
+
+
+def _emit(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def _progress(label: str, enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda n: bar.advance(task, n)
+
+
+def _open_naba(settings: Settings, *, sync_index: bool = True) -> Any:
+    from naba.pipeline import Naba
+
+    return Naba.open(settings, sync_index=sync_index)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="naba")
+@click.option("--db", envvar="NABA_DB", help="SQLite database file (default: naba.db).")
+@click.option("--analyzer", help="Analyzer preset (default: ar-search-v1).")
+@click.option("--error-policy", type=click.Choice(["raise", "record", "skip"]), help="On bad input.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logs.")
+@click.pass_context
+def main(
+    ctx: click.Context, db: str | None, analyzer: str | None, error_policy: str | None, verbose: bool
+) -> None:
+    """naba (نبأ): Arabic-first news aggregation — ingest, search and read Arabic news."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        ctx.obj = load_settings({"db": db, "analyzer": analyzer, "error_policy": error_policy})
+    except NabaError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _run(fn: Any) -> Any:
+    try:
+        return fn()
+    except NabaError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(1)
+
+
+# -- ingest -----------------------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Ingest files, folders and zip archives (naba JSONL, SaudiNewsNet JSON, text pages, HTML)."""
+
+    def run() -> Any:
+        with _open_naba(settings) as naba, _progress("ingest", not as_json and err.is_terminal) as bar:
+            return naba.ingest(paths, progress=bar)
+
+    report = _run(run)
+    if as_json:
+        _emit(report.as_dict())
+        return
+    table = Table(title=f"ingest into {settings.db}")
+    for column in ("read", "stored", "updated", "unchanged", "skipped", "failed", "seconds"):
+        table.add_column(column, justify="right")
+    data = report.as_dict()
+    table.add_row(
+        *(str(data[c]) for c in ("read", "stored", "updated", "unchanged", "skipped", "failed", "seconds"))
+    )
+    Console().print(table)
+    for failure in report.failures[:20]:
+        err.print(f"[yellow]failed[/yellow] {failure.location}: {failure.message}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def reindex(settings: Settings, as_json: bool) -> None:
+    """Rebuild the search index from the database (after an analyzer change, or a lost index)."""
+
+    def run() -> int:
+        with _open_naba(settings, sync_index=False) as naba, _progress("reindex", not as_json) as bar:
+            return int(naba.reindex(progress=bar))
+
+    count = _run(run)
+    _emit({"indexed": count}) if as_json else click.echo(f"indexed {count} articles")
+
+
+@main.command()
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def failures(settings: Settings, limit: int, as_json: bool) -> None:
+    """List recorded failures, newest first."""
+    from naba.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(settings.db)
+    rows = store.failures(limit=limit)
+    store.close()
+    if as_json:
+        _emit(
+            [
+                {
+                    "stage": f.stage,
+                    "location": f.location,
+                    "error": f.error_type,
+                    "message": f.message,
+                    "when": f.when.isoformat(),
+                }
+                for f in rows
+            ]
+        )
+        return
+    for f in rows:
+        click.echo(f"{f.when:%Y-%m-%d %H:%M} {f.stage} {f.location}: {f.error_type}: {f.message}")
+
+
+# -- parse / extract --------------------------------------------------------------------------------------
+@main.command()
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+def parse(page: Path, as_json: bool) -> None:
+    """Parse a glued text page (an aggregator page saved as text) into its articles."""
+    from naba.extract.decode import decode_bytes
+    from naba.extract.text_pages import parse_text_page
+
+    raw = page.read_bytes()
+    result = _run(lambda: parse_text_page(decode_bytes(raw).text, source=str(page)))
+    data = {
+        "articles": [article_to_json(a) for a in result.articles],
+        "related_headlines": list(result.related_headlines),
+    }
+    if as_json:
+        _emit(data)
+        return
+    for article in result.articles:
+        role = "embedded" if article.embedded_in else "main"
+        click.echo(f"[{role}] {article.title} ({article.published or 'no date'})")
+        for paragraph in article.paragraphs:
+            click.echo(f"  {paragraph}")
+    for headline in result.related_headlines:
+        click.echo(f"[related] {headline}")
+
+
+@main.command()
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", help="The saved page's address.")
+@click.option("--fetched-at", help="When the page was fetched (ISO 8601), to resolve relative datelines.")
+@click.option("--json", "as_json", is_flag=True)
+def extract(page: Path, url: str | None, fetched_at: str | None, as_json: bool) -> None:
+    """Extract one article from an HTML file."""
+    from naba.extract.generic import extract_html
+
+    when = dt.datetime.fromisoformat(fetched_at) if fetched_at else None
+    article = _run(lambda: extract_html(page.read_bytes(), url=url, source=str(page), fetched_at=when))
+    if as_json:
+        _emit(article_to_json(article))
+        return
+    click.echo(article.title)
+    click.echo(f"{article.published or 'no date'} · {article.publisher or ''}")
+    for paragraph in article.paragraphs:
+        click.echo(f"  {paragraph}")
+
+
+# -- search -----------------------------------------------------------------------------------------------
+@main.command()
+@click.argument("query")
+@click.option("--source", "sources", multiple=True, help="Only these publishers (repeatable).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search(
+    settings: Settings,
+    query: str,
+    sources: tuple[str, ...],
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+    page: int,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search articles: BM25, Arabic-aware; "quoted phrases" match exactly after normalization."""
+    request = SearchQuery(
+        text=query,
+        sources=sources,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        offset=(page - 1) * limit,
+        limit=limit,
+    )
+
+    def run() -> Any:
+        with _open_naba(settings, sync_index=False) as naba:
+            return naba.search(request)
+
+    results = _run(run)
+    if as_json:
+        _emit(_results_json(results))
+        return
+    click.echo(f"{results.total} results")
+    for rank, hit in enumerate(results.hits, start=request.offset + 1):
+        title = "".join(f"[{s.text}]" if s.highlighted else s.text for s in hit.title_spans)
+        click.echo(f"{rank:>3}. {title}  ({hit.article.publisher}, {hit.article.published})")
+        click.echo("     " + "".join(f"[{s.text}]" if s.highlighted else s.text for s in hit.snippet_spans))
+
+
+def _results_json(results: Any) -> dict[str, Any]:
+    return {
+        "query": results.query.text,
+        "total": results.total,
+        "hits": [
+            {
+                "score": round(hit.score, 4),
+                "article": article_to_json(hit.article),
+                "title_highlights": [[s.text, s.highlighted] for s in hit.title_spans],
+                "snippet": [[s.text, s.highlighted] for s in hit.snippet_spans],
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+# -- reader -----------------------------------------------------------------------------------------------
+@main.command()
+@click.option("--host", default=None, help="Listen address (default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default 8000).")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    """Serve the web reader."""
+    from naba.web.app import serve as serve_app
+
+    naba = _run(lambda: _open_naba(settings))
+    err.print(
+        f"naba reader on http://{host or settings.host}:{port or settings.port}/  ({naba.store.count()} articles)"
+    )
+    serve_app(naba, host or settings.host, port or settings.port)
+
+
+@main.command()
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--host", default=None)
+@click.option("--port", default=None, type=int)
+@click.option("--no-serve", is_flag=True, help="Ingest only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ingest summary as JSON.")
+@click.pass_context
+def demo(
+    ctx: click.Context, source: Path | None, host: str | None, port: int | None, no_serve: bool, as_json: bool
+) -> None:
+    """Ingest SOURCE (files, folders, zips) and serve the reader on it."""
+    if source is None:
+        err.print(
+            "[yellow]No SOURCE given.[/yellow] Live Arabic feeds arrive with the fetch feature; until then pass a "
+            "local source, e.g.\n  make demo SOURCE=../shared/data/saudinewsnet/dataset\n"
+            "(SaudiNewsNet: 31,030 Arabic articles as daily zips, "
+            "https://github.com/parallelfold/SaudiNewsNet). Serving what the database already holds."
+        )
+    else:
+        ctx.invoke(ingest, paths=(source,), as_json=as_json)
+    if not no_serve:
+        ctx.invoke(serve, host=host, port=port)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

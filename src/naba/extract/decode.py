@@ -1,0 +1,110 @@
+"""Bytes to text in the browser's order of precedence: BOM, the HTTP ``Content-Type`` charset, the page's
+``<meta charset>`` / ``http-equiv``, then detection.
+
+Detection is Arabic-first: valid UTF-8 is UTF-8; otherwise windows-1256, the legacy encoding of most Arabic
+sites, when it decodes to mostly Arabic letters; otherwise windows-1252 so that the text is at least
+readable. Labels are mapped as the WHATWG Encoding Standard does (``iso-8859-1`` means windows-1252,
+``iso-8859-6`` stays ISO-8859-6).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from naba.errors import DecodeError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Only the head of a page is searched for a <meta> charset, as browsers do (they prescan 1024 bytes;
+# real pages put long <script>/<style> blocks first, so look further).
+_META_PRESCAN_BYTES = 8192
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_LABEL_ALIASES = {
+    "iso-8859-1": "windows-1252",
+    "latin1": "windows-1252",
+    "us-ascii": "windows-1252",
+    "ascii": "windows-1252",
+    "arabic": "iso-8859-6",
+    "cp1256": "windows-1256",
+    "x-cp1256": "windows-1256",
+    "utf8": "utf-8",
+}
+# Share of letters that must be Arabic for a windows-1256 guess to be believed.
+_ARABIC_SHARE_FOR_1256 = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    evidence: str  # "bom", "http", "meta", "detected"
+
+
+def _normalize_label(label: str) -> str | None:
+    label = label.strip().lower()
+    label = _LABEL_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name if label not in {"windows-1252", "windows-1256"} else label
+    except LookupError:
+        return None
+
+
+def declared_charset(content: bytes, content_type: str | None) -> tuple[str, str] | None:
+    """The charset a page declares, and where: ("http" | "meta")."""
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match and (label := _normalize_label(match.group(1))):
+            return label, "http"
+    meta = _META_CHARSET.search(content[:_META_PRESCAN_BYTES])
+    if meta and (label := _normalize_label(meta.group(1).decode("ascii", "replace"))):
+        return label, "meta"
+    return None
+
+
+def _arabic_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if "\u0600" <= c <= "\u06ff") / len(letters)
+
+
+def detect(content: bytes) -> str:
+    try:
+        content.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _arabic_share(content.decode("windows-1256", "replace")) >= _ARABIC_SHARE_FOR_1256:
+        return "windows-1256"
+    return "windows-1252"
+
+
+def decode_bytes(content: bytes, content_type: str | None = None) -> Decoded:
+    """Decode a document; raises :class:`DecodeError` for bytes that are clearly not text."""
+    if b"\x00" in content[:4096] and not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DecodeError("binary content (NUL bytes), not a text document")
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            return Decoded(content[len(bom) :].decode(encoding, "replace"), encoding, "bom")
+    declared = declared_charset(content, content_type)
+    if declared is not None:
+        encoding, where = declared
+        # A page labelled UTF-8 that is not valid UTF-8 is mislabelled: detect instead of producing U+FFFD.
+        if encoding != "utf-8" or _is_utf8(content):
+            return Decoded(content.decode(encoding, "replace"), encoding, where)
+    encoding = detect(content)
+    return Decoded(content.decode(encoding, "replace"), encoding, "detected")
+
+
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

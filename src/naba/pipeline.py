@@ -1,0 +1,319 @@
+"""Composes naba's stages: read → store → analyze → index, and search over the result.
+
+:class:`Naba` is the one object the CLI, the reader and the evaluations use. The SQLite store is the source
+of truth; the search index is derived from it and kept in step through a watermark (the store's highest
+``change_seq`` that the index has committed), so a process killed at any point leaves a consistent
+database and the next run brings the index up to date.
+
+Error policy per run (setting ``error_policy``): ``raise`` stops at the first bad input, ``record`` logs
+it and keeps a row for ``naba failures``, ``skip`` only logs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from naba.errors import InputError, SearchError
+from naba.identity import identity_text
+from naba.search.service import SearchService
+from naba.search.tantivy_index import TantivyIndex
+from naba.sources.files import InputItem, read_inputs
+from naba.store.base import StoredArticle
+from naba.store.sqlite import SQLiteStore
+from naba.text.analyzer import get_analyzer
+from naba.types import (
+    AnalyzedArticle,
+    Article,
+    ArticleId,
+    SearchQuery,
+    SearchResults,
+    StageFailure,
+    StoreOutcome,
+)
+
+log = logging.getLogger(__name__)
+
+_STATE_INDEX_SEQ = "search_index_seq"
+_STATE_INDEX_ANALYZER = "search_index_analyzer"
+# Articles indexed between two index commits when catching up or rebuilding.
+_INDEX_COMMIT_EVERY = 20_000
+# Batches of analysis in flight in the worker pool; two keep both cores busy without holding memory.
+_MAX_PENDING_BATCHES = 3
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did. ``read`` counts articles read; ``failed`` inputs (files, lines, records)."""
+
+    read: int = 0
+    stored: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    failures: list[StageFailure] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "seconds": round(self.seconds, 2),
+            "failures": [
+                {"stage": f.stage, "location": f.location, "error": f.error_type, "message": f.message}
+                for f in self.failures
+            ],
+        }
+
+
+# -- analysis (runs in worker processes) ------------------------------------------------------------------
+AnalyzedTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def analyze_texts(analyzer_name: str, texts: Sequence[tuple[str, str]]) -> list[AnalyzedTerms]:
+    """Index terms and phrase tokens of (title, body) pairs. A module-level function so workers can run it."""
+    analyzer = get_analyzer(analyzer_name)
+    return [
+        (
+            tuple(analyzer.terms(title)),
+            tuple(analyzer.terms(body)),
+            tuple(analyzer.phrase_terms(title)),
+            tuple(analyzer.phrase_terms(body)),
+        )
+        for title, body in texts
+    ]
+
+
+def fingerprint(article: Article) -> str:
+    return hashlib.sha256(identity_text(article.body_text).encode()).hexdigest()
+
+
+def to_analyzed(article: Article, analyzer_name: str, terms: AnalyzedTerms) -> AnalyzedArticle:
+    title_terms, body_terms, title_phrase, body_phrase = terms
+    return AnalyzedArticle(
+        article=article,
+        analyzer=analyzer_name,
+        title_terms=title_terms,
+        body_terms=body_terms,
+        title_phrase_terms=title_phrase,
+        body_phrase_terms=body_phrase,
+        fingerprint=fingerprint(article),
+    )
+
+
+class _Analysis:
+    """Analyzes batches inline or in a process pool, keeping the order of batches."""
+
+    def __init__(self, analyzer_name: str, workers: int) -> None:
+        self.analyzer_name = analyzer_name
+        self._pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
+        self._pending: list[tuple[list[Article], Future[list[AnalyzedTerms]]]] = []
+
+    def submit(self, articles: list[Article]) -> Iterator[list[AnalyzedArticle]]:
+        """Queue a batch; yields the batches that are done (in order) once too many are pending."""
+        texts = [(a.title, a.body_text) for a in articles]
+        if self._pool is None:
+            terms = analyze_texts(self.analyzer_name, texts)
+            yield [to_analyzed(a, self.analyzer_name, t) for a, t in zip(articles, terms, strict=True)]
+            return
+        self._pending.append((articles, self._pool.submit(analyze_texts, self.analyzer_name, texts)))
+        while len(self._pending) > _MAX_PENDING_BATCHES:
+            yield self._pop()
+
+    def drain(self) -> Iterator[list[AnalyzedArticle]]:
+        while self._pending:
+            yield self._pop()
+
+    def _pop(self) -> list[AnalyzedArticle]:
+        articles, future = self._pending.pop(0)
+        return [to_analyzed(a, self.analyzer_name, t) for a, t in zip(articles, future.result(), strict=True)]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
+def _chunks(stored: Iterator[StoredArticle], batch_size: int) -> Iterator[tuple[int, list[list[Article]]]]:
+    """Group the store's articles into commit chunks of batches; yields (last change_seq, batches)."""
+    batches: list[list[Article]] = [[]]
+    last_seq, in_chunk = 0, 0
+    for item in stored:
+        if len(batches[-1]) >= batch_size:
+            batches.append([])
+        batches[-1].append(item.article)
+        last_seq, in_chunk = item.change_seq, in_chunk + 1
+        if in_chunk >= _INDEX_COMMIT_EVERY:
+            yield last_seq, batches
+            batches, in_chunk = [[]], 0
+    if in_chunk:
+        yield last_seq, batches
+
+
+def _worker_count(setting: int) -> int:
+    return setting if setting > 0 else max(1, os.cpu_count() or 1)
+
+
+class Naba:
+    """The engine on one database: ingest, index, search."""
+
+    def __init__(self, settings: Any, store: SQLiteStore, index: TantivyIndex) -> None:
+        self.settings = settings
+        self.store = store
+        self.index = index
+        self.analyzer = get_analyzer(settings.analyzer)
+        self._search = SearchService(store, index, self.analyzer)
+
+    @classmethod
+    def open(cls, settings: Any, *, sync_index: bool = True) -> Self:
+        store = SQLiteStore(settings.db)
+        index = TantivyIndex(
+            settings.index_path, analyzer=settings.analyzer, title_boost=settings.title_boost
+        )
+        naba = cls(settings, store, index)
+        if sync_index:
+            naba.sync_index()
+        return naba
+
+    # -- index upkeep ---------------------------------------------------------------------------------
+    def index_is_current(self) -> bool:
+        return self.store.get_state(_STATE_INDEX_ANALYZER) == self.analyzer.name
+
+    def sync_index(self, progress: Progress | None = None) -> int:
+        """Bring the index up to the store; rebuilds it when the analyzer changed. Returns articles indexed."""
+        if not self.index_is_current():
+            if self.store.count():
+                log.info(
+                    "search index was built with another analyzer: rebuilding with %s", self.analyzer.name
+                )
+            return self.reindex(progress)
+        since = int(self.store.get_state(_STATE_INDEX_SEQ) or 0)
+        return self._index_since(since, progress)
+
+    def reindex(self, progress: Progress | None = None) -> int:
+        """Rebuild the whole index from the database."""
+        self.index.clear()
+        self.store.set_state(_STATE_INDEX_SEQ, "0")
+        self.store.set_state(_STATE_INDEX_ANALYZER, self.analyzer.name)
+        return self._index_since(0, progress)
+
+    def _index_since(self, since: int, progress: Progress | None) -> int:
+        analysis = _Analysis(self.analyzer.name, _worker_count(self.settings.ingest_workers))
+        done = 0
+        try:
+            chunks = _chunks(self.store.iter_articles(since_seq=since), self.settings.ingest_batch)
+            for last_seq, batches in chunks:
+                for batch in batches:
+                    done += self._index_batches(analysis.submit(batch), progress)
+                done += self._index_batches(analysis.drain(), progress)
+                self._commit_index_until(last_seq)
+        finally:
+            analysis.close()
+        return done
+
+    def _index_batches(self, batches: Iterable[list[AnalyzedArticle]], progress: Progress | None) -> int:
+        count = 0
+        for analyzed in batches:
+            self.index.add(analyzed)
+            count += len(analyzed)
+            if progress:
+                progress(len(analyzed))
+        return count
+
+    def _commit_index_until(self, seq: int | None) -> None:
+        self.index.commit()
+        if seq is not None:
+            self.store.set_state(_STATE_INDEX_SEQ, str(seq))
+
+    # -- ingest ---------------------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+        """Read inputs, store new and changed articles, index them. Idempotent."""
+        started = time.monotonic()
+        report = IngestReport()
+        seen: dict[ArticleId, str] = {}
+        batch: list[Article] = []
+        items = read_inputs(paths, max_input_bytes=self.settings.max_input_bytes)
+        for item in items:
+            batch.extend(self._accept(item, seen, report))
+            if progress:
+                progress(len(item.articles) or 1)
+            if len(batch) >= self.settings.ingest_batch:
+                self._store_batch(batch, report)
+                batch = []
+        if batch:
+            self._store_batch(batch, report)
+        self.sync_index()
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _accept(self, item: InputItem, seen: dict[ArticleId, str], report: IngestReport) -> list[Article]:
+        if item.failure is not None:
+            self._fail(item.failure, report)
+            return []
+        accepted = []
+        for article in item.articles:
+            report.read += 1
+            first = seen.get(article.id)
+            if first is not None:
+                # The first copy of an identity in one run wins, so that re-ingesting the same input is
+                # idempotent instead of flip-flopping between two versions.
+                report.skipped += 1
+                log.warning("%s: skipped a second copy of %s (first at %s)", item.location, article.id, first)
+                continue
+            seen[article.id] = item.location
+            accepted.append(article)
+        return accepted
+
+    def _fail(self, failure: StageFailure, report: IngestReport) -> None:
+        report.failed += 1
+        if len(report.failures) < 100:
+            report.failures.append(failure)
+        log.warning("%s: %s: %s", failure.location, failure.error_type, failure.message)
+        policy = self.settings.error_policy
+        if policy == "raise":
+            raise InputError(failure.message, location=failure.location, stage=failure.stage)
+        if policy == "record":
+            self.store.record_failures([failure])
+
+    def _store_batch(self, batch: list[Article], report: IngestReport) -> None:
+        outcomes = self.store.put_many(batch, self.analyzer.name)
+        for outcome in outcomes:
+            if outcome is StoreOutcome.STORED:
+                report.stored += 1
+            elif outcome is StoreOutcome.UPDATED:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+
+    # -- search ---------------------------------------------------------------------------------------
+    def search(self, query: SearchQuery, *, highlight: bool = True) -> SearchResults:
+        if not self.index_is_current() and self.store.count():
+            raise SearchError("the search index is out of date; run `naba reindex`")
+        return self._search.search(query, highlight=highlight)
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.index.close()
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

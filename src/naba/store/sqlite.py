@@ -1,0 +1,322 @@
+"""The default store: one SQLite file in WAL mode, one writer, numbered forward-only migrations.
+
+The database is the source of truth; the search index is derived from it and can be rebuilt. Every
+``put_many`` is one transaction, so a process killed mid-ingest leaves the batches before it committed and
+nothing half-written. Identity and change detection: an article is its id (see ``naba.identity``); the
+same id with the same content hash changes nothing, a changed one is updated and the previous version is
+copied to ``article_versions``. ``change_seq`` grows with every stored or updated article so that derived
+indexes can catch up from a watermark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from naba.article_json import article_from_json, article_to_json
+from naba.errors import StoreError
+from naba.store.base import SourceCount, StoredArticle
+from naba.store.migrations import MIGRATIONS
+from naba.types import Article, ArticleId, Provenance, PublishedTime, StageFailure, StoreOutcome
+
+log = logging.getLogger(__name__)
+
+# SQLite limits the number of bound parameters per statement; stay well below it when using IN (...).
+_IN_CHUNK = 500
+
+_COLUMNS = (
+    "id, url, canonical_url, publisher, original_source, language, title, published, published_ts, "
+    "embedded_in, content_sha256, raw_sha256, source, fetched_at, ingested_at, analyzer, version, "
+    "change_seq, doc"
+)
+
+
+def content_hash(article: Article) -> str:
+    """Hash of what an article says, ignoring where and when it was read (provenance)."""
+    data = article_to_json(article)
+    data.pop("provenance")
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def published_timestamp(value: PublishedTime | None) -> float | None:
+    """UTC seconds for ordering; a bare date counts as its midnight UTC."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.timestamp()
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC).timestamp()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """The :class:`naba.store.base.Store` on one SQLite file."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            self._db = self._connect()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        if not read_only:
+            self._migrate()
+        self._next_seq = self._max_seq() + 1
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            uri = f"file:{self.path}?mode=ro"
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=10000")
+        db.row_factory = sqlite3.Row
+        return db
+
+    # -- schema ---------------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        done = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
+        if done and max(done) > max(MIGRATIONS):
+            raise StoreError(f"{self.path} has schema version {max(done)}, newer than this naba knows")
+        for number in sorted(set(MIGRATIONS) - done):
+            log.info("applying migration %d to %s", number, self.path)
+            with self._transaction():
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, _now()))
+
+    def schema_version(self) -> int:
+        row = self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def _max_seq(self) -> int:
+        try:
+            row = self._db.execute("SELECT max(change_seq) FROM articles").fetchone()
+        except sqlite3.OperationalError:  # read-only handle on a database that was never migrated
+            return 0
+        return int(row[0] or 0)
+
+    # -- writes ---------------------------------------------------------------------------------------
+    def put_many(self, articles: Sequence[Article], analyzer: str) -> list[StoreOutcome]:
+        """Store a batch in one transaction. Returns one outcome per article, in order."""
+        hashes = [content_hash(a) for a in articles]
+        with self._transaction():
+            known = self._known_hashes([a.id for a in articles])
+            outcomes = []
+            for article, digest in zip(articles, hashes, strict=True):
+                outcomes.append(self._put_one(article, digest, analyzer, known))
+                known[article.id] = digest
+        return outcomes
+
+    def _put_one(
+        self, article: Article, digest: str, analyzer: str, known: dict[ArticleId, str]
+    ) -> StoreOutcome:
+        previous = known.get(article.id)
+        if previous == digest:
+            return StoreOutcome.UNCHANGED
+        version = 1
+        if previous is not None:
+            version = self._archive_current(article.id) + 1
+        row = self._row(article, digest, analyzer, version)
+        self._db.execute(f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES ({','.join('?' * 19)})", row)
+        return StoreOutcome.STORED if previous is None else StoreOutcome.UPDATED
+
+    def _archive_current(self, article_id: ArticleId) -> int:
+        row = self._db.execute("SELECT version, doc FROM articles WHERE id = ?", (article_id,)).fetchone()
+        self._db.execute(
+            "INSERT OR REPLACE INTO article_versions (id, version, doc, replaced_at) VALUES (?, ?, ?, ?)",
+            (article_id, row["version"], row["doc"], _now()),
+        )
+        return int(row["version"])
+
+    def _row(self, article: Article, digest: str, analyzer: str, version: int) -> tuple[Any, ...]:
+        seq = self._next_seq
+        self._next_seq += 1
+        prov = article.provenance
+        doc = json.dumps(article_to_json(article), ensure_ascii=False)
+        return (
+            article.id,
+            article.url,
+            article.canonical_url,
+            article.publisher,
+            article.original_source,
+            article.language,
+            article.title,
+            article.published.isoformat() if article.published else None,
+            published_timestamp(article.published),
+            article.embedded_in,
+            digest,
+            prov.raw_sha256,
+            prov.source,
+            prov.fetched_at.isoformat() if prov.fetched_at else None,
+            _now(),
+            analyzer,
+            version,
+            seq,
+            doc,
+        )
+
+    def _known_hashes(self, ids: Sequence[ArticleId]) -> dict[ArticleId, str]:
+        found: dict[ArticleId, str] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), _IN_CHUNK):
+            chunk = unique[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT id, content_sha256 FROM articles WHERE id IN ({marks})"
+            for row in self._db.execute(query, chunk):
+                found[ArticleId(row["id"])] = row["content_sha256"]
+        return found
+
+    def record_failures(self, failures: Iterable[StageFailure]) -> None:
+        rows = [(f.stage, f.location, f.error_type, f.message, f.when.isoformat()) for f in failures]
+        if not rows:
+            return
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO failures (stage, location, error_type, message, at) VALUES (?, ?, ?, ?, ?)", rows
+            )
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+
+    # -- reads ----------------------------------------------------------------------------------------
+    def get(self, article_id: ArticleId) -> StoredArticle | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _stored(row) if row else None
+
+    def get_many(self, ids: Sequence[ArticleId]) -> dict[ArticleId, StoredArticle]:
+        found: dict[ArticleId, StoredArticle] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), _IN_CHUNK):
+            chunk = unique[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", chunk):
+                stored = _stored(row)
+                found[stored.article.id] = stored
+        return found
+
+    def versions(self, article_id: ArticleId) -> list[Article]:
+        rows = self._db.execute(
+            "SELECT doc FROM article_versions WHERE id = ? ORDER BY version", (article_id,)
+        ).fetchall()
+        return [_article(row["doc"]) for row in rows]
+
+    def latest(self, *, limit: int, offset: int = 0, publisher: str | None = None) -> list[StoredArticle]:
+        where, params = ("WHERE publisher = ?", [publisher]) if publisher else ("", [])
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM articles {where} "
+            "ORDER BY published_ts IS NULL, published_ts DESC, change_seq DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return [_stored(row) for row in rows]
+
+    def sources(self) -> list[SourceCount]:
+        rows = self._db.execute(
+            "SELECT publisher, count(*) AS n, max(published_ts) AS latest FROM articles "
+            "WHERE publisher IS NOT NULL GROUP BY publisher ORDER BY n DESC, publisher"
+        ).fetchall()
+        return [
+            SourceCount(
+                publisher=row["publisher"],
+                articles=row["n"],
+                latest=dt.datetime.fromtimestamp(row["latest"], dt.UTC)
+                if row["latest"] is not None
+                else None,
+            )
+            for row in rows
+        ]
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def max_change_seq(self) -> int:
+        return self._max_seq()
+
+    def iter_articles(self, *, since_seq: int = 0) -> Iterator[StoredArticle]:
+        cursor = self._db.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE change_seq > ? ORDER BY change_seq", (since_seq,)
+        )
+        while rows := cursor.fetchmany(1000):
+            for row in rows:
+                yield _stored(row)
+
+    def embedded_articles(self, article_id: ArticleId) -> list[Article]:
+        rows = self._db.execute(
+            "SELECT doc FROM articles WHERE embedded_in = ? ORDER BY change_seq", (article_id,)
+        ).fetchall()
+        return [_article(row["doc"]) for row in rows]
+
+    def failures(self, *, limit: int = 100) -> list[StageFailure]:
+        rows = self._db.execute(
+            "SELECT stage, location, error_type, message, at FROM failures ORDER BY seq DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [
+            StageFailure(
+                stage=r["stage"],
+                location=r["location"],
+                error_type=r["error_type"],
+                message=r["message"],
+                when=dt.datetime.fromisoformat(r["at"]),
+            )
+            for r in rows
+        ]
+
+    def get_state(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def integrity_check(self) -> str:
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (the connection runs in autocommit mode)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+_EMPTY_PROVENANCE = Provenance(source="", fetched_at=None, raw_sha256="")
+
+
+def _article(doc: str) -> Article:
+    return article_from_json(json.loads(doc), default_provenance=_EMPTY_PROVENANCE)
+
+
+def _stored(row: sqlite3.Row) -> StoredArticle:
+    return StoredArticle(
+        article=_article(row["doc"]),
+        analyzer=row["analyzer"],
+        version=row["version"],
+        ingested_at=dt.datetime.fromisoformat(row["ingested_at"]),
+        change_seq=row["change_seq"],
+    )
