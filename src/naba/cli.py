@@ -7,6 +7,7 @@ environment variables and the global options (``--db``, ``--analyzer``), resolve
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import sys
@@ -162,7 +163,8 @@ def parse(page: Path, as_json: bool) -> None:
     from naba.extract.text_pages import parse_text_page
 
     raw = page.read_bytes()
-    result = _run(lambda: parse_text_page(decode_bytes(raw).text, source=str(page)))
+    digest = hashlib.sha256(raw).hexdigest()
+    result = _run(lambda: parse_text_page(decode_bytes(raw).text, source=str(page), raw_sha256=digest))
     data = {
         "articles": [article_to_json(a) for a in result.articles],
         "related_headlines": list(result.related_headlines),
