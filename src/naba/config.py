@@ -45,7 +45,7 @@ SETTINGS: dict[str, Setting] = {
             "Folder of the search index; empty means '<db>.index' next to the database.",
         ),
         Setting("analyzer", str, "ar-search-v1", "Analyzer preset used to index and query text."),
-        Setting("max_input_bytes", int, 50 * 1024 * 1024, "Largest single input (file or member) read."),
+        Setting("max_input_bytes", int, 50 * 1024 * 1024, "Largest JSON dump (a file or zip member read whole); HTML and text pages are capped at 10 MB."),
         Setting("ingest_batch", int, 500, "Articles written per database transaction during ingest."),
         Setting("ingest_workers", int, 0, "Analysis worker processes for ingest; 0 = one per CPU core."),
         Setting(
@@ -106,7 +106,7 @@ def load_settings(
     if path.is_file():
         with path.open("rb") as handle:
             for name, value in tomllib.load(handle).items():
-                values[_known(name)] = _coerce(SETTINGS[name], value)
+                values[name] = _coerce(SETTINGS[_known(name)], value)
     env = os.environ if environ is None else environ
     for key, value in env.items():
         if key.startswith("NABA_"):
@@ -115,7 +115,7 @@ def load_settings(
                 values[name] = _coerce(SETTINGS[name], value)
     for name, value in (overrides or {}).items():
         if value is not None:
-            values[_known(name)] = _coerce(SETTINGS[name], value)
+            values[name] = _coerce(SETTINGS[_known(name)], value)
     if values["error_policy"] not in ERROR_POLICIES:
         raise ConfigError(f"error_policy must be one of {ERROR_POLICIES}, not {values['error_policy']!r}")
     return Settings(**values)

@@ -175,15 +175,15 @@ class SQLiteStore:
         )
 
     def _known_hashes(self, ids: Sequence[ArticleId]) -> dict[ArticleId, str]:
-        found: dict[ArticleId, str] = {}
+        rows = self._select_ids("SELECT id, content_sha256 FROM articles WHERE id IN ({marks})", ids)
+        return {ArticleId(row["id"]): row["content_sha256"] for row in rows}
+
+    def _select_ids(self, template: str, ids: Sequence[ArticleId]) -> Iterator[sqlite3.Row]:
+        """Run ``template`` (with an ``IN ({marks})``) over ids in chunks below SQLite's parameter limit."""
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), _IN_CHUNK):
             chunk = unique[start : start + _IN_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT id, content_sha256 FROM articles WHERE id IN ({marks})"
-            for row in self._db.execute(query, chunk):
-                found[ArticleId(row["id"])] = row["content_sha256"]
-        return found
+            yield from self._db.execute(template.format(marks=",".join("?" * len(chunk))), chunk)
 
     def record_failures(self, failures: Iterable[StageFailure]) -> None:
         rows = [(f.stage, f.location, f.error_type, f.message, f.when.isoformat()) for f in failures]
@@ -204,15 +204,8 @@ class SQLiteStore:
         return _stored(row) if row else None
 
     def get_many(self, ids: Sequence[ArticleId]) -> dict[ArticleId, StoredArticle]:
-        found: dict[ArticleId, StoredArticle] = {}
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), _IN_CHUNK):
-            chunk = unique[start : start + _IN_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", chunk):
-                stored = _stored(row)
-                found[stored.article.id] = stored
-        return found
+        rows = self._select_ids(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({{marks}})", ids)
+        return {ArticleId(row["id"]): _stored(row) for row in rows}
 
     def versions(self, article_id: ArticleId) -> list[Article]:
         rows = self._db.execute(
