@@ -1,0 +1,424 @@
+"""The reader's HTML pages: home (latest, by source), search, one article, and the Arabic 404.
+
+Handlers turn the request into store/search calls and build small view models; templates only print them.
+Every ingested string reaches a template as plain text and is escaped there (autoescape is on, and no
+ingested value is ever marked safe). Search highlights arrive as :class:`~naba.types.TextSpan` runs and the
+template wraps the highlighted ones in ``<mark>``, so no HTML is ever assembled from ingested text.
+
+Article URLs: ``/article/{id}`` with the whole id percent-encoded as one segment (``/`` → ``%2F``,
+``:`` → ``%3A``, Arabic as UTF-8 escapes). Encoding the slashes keeps browsers from resolving ``..`` segments
+inside an id; the server decodes the path once and the ``path`` converter accepts the decoded slashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Final
+from urllib.parse import quote, urlencode, urlsplit
+
+import jinja2
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from naba.errors import SearchError
+from naba.store.base import SourceCount
+from naba.types import Article, ArticleId, SearchHit, SearchQuery, TextSpan
+from naba.web.format import (
+    DEFAULT_DIGITS,
+    Digits,
+    format_datetime,
+    format_day,
+    format_number,
+    iso_datetime,
+    latin_digits,
+    localize_digits,
+    parse_digits,
+)
+
+if TYPE_CHECKING:
+    from naba.web.app import ReaderBackend
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
+DIGITS_PARAM: Final = "digits"
+DIGITS_COOKIE: Final = "naba_digits"
+# Longest query passed to the search backend; longer input is cut (a reader never types this much, a
+# script might, and the index parses every character).
+MAX_QUERY_CHARS: Final = 500
+# Deepest page served: keeps OFFSET bounded so a crawler walking page numbers cannot make the store scan
+# the whole table.
+MAX_PAGE: Final = 500
+# Pages linked on each side of the current one in the pager.
+PAGER_WINDOW: Final = 2
+SUMMARY_CHARS: Final = 220
+SAFE_LINK_SCHEMES: Final = frozenset({"http", "https"})
+
+
+# --- view models -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    """One article in a list: plain strings only; the template escapes them."""
+
+    id: str
+    href: str
+    title: str
+    publisher: str | None
+    when: str | None
+    when_iso: str | None
+    summary: str | None
+    title_spans: tuple[TextSpan, ...]
+    snippet_spans: tuple[TextSpan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayGroup:
+    label: str
+    cards: tuple[ArticleCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    label: str
+    href: str | None  # None for the current page and for gaps
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    page: int
+    pages: int
+    prev_href: str | None
+    next_href: str | None
+    links: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLink:
+    name: str
+    count: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Display:
+    """The reader's display preferences for one request and what the page chrome needs."""
+
+    digits: Digits
+    toggle_href: str  # the same page in the other numeral system
+
+    def num(self, value: int) -> str:
+        return format_number(value, self.digits)
+
+    def text(self, value: str) -> str:
+        """Localize digits in naba's own strings (never in ingested text, whose numbers are the publisher's)."""
+        return localize_digits(value, self.digits)
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def article_href(article_id: str) -> str:
+    return "/article/" + quote(article_id, safe="")
+
+
+def href(path: str, params: Mapping[str, str | int | None]) -> str:
+    """A same-site link: ``path`` plus the non-empty ``params``, percent-encoded."""
+    kept = {key: str(value) for key, value in params.items() if value not in (None, "")}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def safe_external_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None: ``javascript:``/``data:`` never become links."""
+    if not url:
+        return None
+    candidate = url.strip()
+    parts = urlsplit(candidate)
+    if parts.scheme.lower() not in SAFE_LINK_SCHEMES or not parts.netloc:
+        return None
+    return candidate
+
+
+def request_digits(request: Request) -> Digits:
+    """The numeral system: ``?digits=`` wins over the cookie, which wins over the default."""
+    return (
+        parse_digits(request.query_params.get(DIGITS_PARAM))
+        or parse_digits(request.cookies.get(DIGITS_COOKIE))
+        or DEFAULT_DIGITS
+    )
+
+
+def display_for(request: Request) -> Display:
+    digits = request_digits(request)
+    other: Digits = "latn" if digits == "arab" else "arab"
+    # raw_path keeps the id's percent-encoding; the decoded path would lose %2F and %3F.
+    raw = request.scope.get("raw_path")
+    path = raw.decode("ascii") if isinstance(raw, bytes) else quote(request.url.path)
+    params = {key: value for key, value in request.query_params.multi_items() if key != DIGITS_PARAM}
+    return Display(digits=digits, toggle_href=href(path, {**params, DIGITS_PARAM: other}))
+
+
+def page_number(raw: str | None) -> int:
+    """A 1-based page number from the query string; junk means page 1, and pages stop at MAX_PAGE."""
+    try:
+        number = int(latin_digits(raw or "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def parse_day(raw: str | None) -> dt.date | None:
+    """A ``YYYY-MM-DD`` date (Arabic-Indic digits accepted), or None when empty or invalid."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(latin_digits(raw.strip()))
+    except ValueError:
+        return None
+
+
+def summarize(article: Article) -> str | None:
+    """The lead, or the first paragraph, cut at a word boundary for list views."""
+    first = next((p for p in article.paragraphs if p.strip()), None)
+    if first is None or len(first) <= SUMMARY_CHARS:
+        return first
+    cut = first[:SUMMARY_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def card_for(article: Article, digits: Digits, hit: SearchHit | None = None) -> ArticleCard:
+    published = article.published
+    return ArticleCard(
+        id=article.id,
+        href=article_href(article.id),
+        title=article.title,
+        publisher=article.publisher,
+        when=format_datetime(published, digits) if published else None,
+        when_iso=iso_datetime(published) if published else None,
+        summary=summarize(article),
+        title_spans=(hit.title_spans or (TextSpan(article.title, False),)) if hit else (),
+        snippet_spans=hit.snippet_spans if hit else (),
+    )
+
+
+def group_by_day(articles: Iterable[Article], digits: Digits) -> list[DayGroup]:
+    """Consecutive articles published on the same calendar day share a heading (input is newest first)."""
+    groups: list[tuple[str, list[ArticleCard]]] = []
+    for article in articles:
+        day = article.published
+        label = format_day(day, digits, weekday=True) if day else "بلا تاريخ"
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append(card_for(article, digits))
+    return [DayGroup(label, tuple(cards)) for label, cards in groups]
+
+
+def make_pager(page: int, total: int, size: int, path: str, params: Mapping[str, str | None], display: Display) -> Pager:
+    pages = min(max(math.ceil(total / size), 1), MAX_PAGE)
+
+    def link(number: int) -> str:
+        return href(path, {**params, "page": number if number > 1 else None})
+
+    shown = sorted({1, pages, *range(max(page - PAGER_WINDOW, 1), min(page + PAGER_WINDOW, pages) + 1)})
+    links: list[PageLink] = []
+    for previous, number in zip([0, *shown], shown, strict=False):
+        if previous and number - previous > 1:
+            links.append(PageLink("…", None))
+        current = number == page
+        links.append(PageLink(display.num(number), None if current else link(number), current))
+    return Pager(
+        page=page,
+        pages=pages,
+        prev_href=link(page - 1) if page > 1 else None,
+        next_href=link(page + 1) if page < pages else None,
+        links=tuple(links),
+    )
+
+
+def source_links(sources: Sequence[SourceCount], current: str | None, path: str, display: Display) -> list[SourceLink]:
+    return [
+        SourceLink(s.publisher, display.num(s.articles), href(path, {"source": s.publisher}), s.publisher == current)
+        for s in sorted(sources, key=lambda s: (-s.articles, s.publisher))
+    ]
+
+
+# --- rendering ---------------------------------------------------------------------------------------
+
+
+def make_environment() -> jinja2.Environment:
+    """Templates with autoescape on for every file, and loud failures on a misspelt variable."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class Renderer:
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+
+    def __call__(self, request: Request, name: str, context: Mapping[str, Any], status: int = 200) -> HTMLResponse:
+        display = display_for(request)
+        html = self._env.get_template(name).render({"display": display, "q": "", **context})
+        return HTMLResponse(html, status_code=status)
+
+
+# --- routes ------------------------------------------------------------------------------------------
+
+
+def build_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
+    """The HTML routes. Handlers are plain ``def``: the store is synchronous, so they run in the threadpool."""
+    router = APIRouter()
+
+    @router.get("/", response_class=HTMLResponse)
+    def home(request: Request, source: str | None = None, page: str | None = None) -> HTMLResponse:
+        display = display_for(request)
+        size = backend.settings.page_size
+        number = page_number(page)
+        publisher = source or None
+        sources = backend.store.sources()
+        if publisher is None:
+            total = backend.store.count()
+        else:
+            total = next((s.articles for s in sources if s.publisher == publisher), 0)
+        stored = backend.store.latest(limit=size, offset=(number - 1) * size, publisher=publisher)
+        context = {
+            "source": publisher,
+            "total": display.num(total),
+            "days": group_by_day((s.article for s in stored), display.digits),
+            "sources": source_links(sources, publisher, "/", display),
+            "pager": make_pager(number, total, size, "/", {"source": publisher}, display),
+        }
+        return render(request, "home.html", context)
+
+    @router.get("/search", response_class=HTMLResponse)
+    def search(
+        request: Request,
+        q: str = "",
+        source: str | None = None,
+        date_from: Annotated[str | None, Query(alias="from")] = None,
+        date_to: Annotated[str | None, Query(alias="to")] = None,
+        page: str | None = None,
+    ) -> HTMLResponse:
+        return _search_page(backend, render, request, SearchForm.parse(q, source, date_from, date_to, page))
+
+    @router.get("/article/{article_id:path}", response_class=HTMLResponse)
+    def article(request: Request, article_id: str) -> HTMLResponse:
+        stored = backend.store.get(ArticleId(article_id))
+        if stored is None:
+            raise HTTPException(status_code=404)
+        return render(request, "article.html", _article_context(backend, stored.article, display_for(request)))
+
+    return router
+
+
+@dataclass(frozen=True, slots=True)
+class SearchForm:
+    """The search form as submitted, cleaned: what the page echoes back and what the backend is asked."""
+
+    q: str
+    source: str | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+    page: int
+    notices: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, q: str, source: str | None, raw_from: str | None, raw_to: str | None, page: str | None) -> SearchForm:
+        notices: list[str] = []
+        # Quoted phrases and operators are passed through as typed: parsing them is the index's job.
+        text = q.strip()
+        if len(text) > MAX_QUERY_CHARS:
+            text = text[:MAX_QUERY_CHARS]
+            notices.append("الاستعلام طويل جدًا، فاستُخدم جزؤه الأول فقط.")
+        date_from, date_to = parse_day(raw_from), parse_day(raw_to)
+        if (raw_from and raw_from.strip() and date_from is None) or (raw_to and raw_to.strip() and date_to is None):
+            notices.append("تاريخ غير صالح؛ استخدم الصيغة YYYY-MM-DD. تجاهلنا هذا الحقل.")
+        if date_from and date_to and date_from > date_to:
+            date_from, date_to = date_to, date_from  # the reader meant the range, not an empty result
+        return cls(text, source or None, date_from, date_to, page_number(page), tuple(notices))
+
+    def params(self) -> dict[str, str | None]:
+        return {
+            "q": self.q or None,
+            "source": self.source,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+    def query(self, page_size: int) -> SearchQuery:
+        return SearchQuery(
+            text=self.q,
+            sources=(self.source,) if self.source else (),
+            date_from=self.date_from,
+            date_to=self.date_to,
+            offset=(self.page - 1) * page_size,
+            limit=page_size,
+        )
+
+
+def _search_page(backend: ReaderBackend, render: Renderer, request: Request, form: SearchForm) -> HTMLResponse:
+    display = display_for(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "sources": source_links(backend.store.sources(), form.source, "/search", display),
+        "results": None,
+        "error": None,
+    }
+    if not form.q:
+        return render(request, "search.html", context)
+    size = backend.settings.page_size
+    try:
+        results = backend.search(form.query(size))
+    except SearchError as exc:
+        log.warning("search failed for %r: %s", form.q, exc)
+        context["error"] = "تعذّر تنفيذ هذا البحث. تحقّق من علامات التنصيص وأعد المحاولة."
+        return render(request, "search.html", context, status=400)
+    params = form.params()
+    context["results"] = {
+        "total": display.num(results.total),
+        "cards": [card_for(hit.article, display.digits, hit) for hit in results.hits],
+        "facets": [
+            SourceLink(name, display.num(count), href("/search", {**params, "source": name}), name == form.source)
+            for name, count in sorted(results.facets.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "all_sources_href": href("/search", {**params, "source": None}),
+        "pager": make_pager(form.page, results.total, size, "/search", params, display),
+    }
+    return render(request, "search.html", context)
+
+
+def _article_context(backend: ReaderBackend, article: Article, display: Display) -> dict[str, Any]:
+    published, updated = article.published, article.updated
+    parent = backend.store.get(article.embedded_in) if article.embedded_in else None
+    return {
+        "article": article,
+        "paragraphs": [p for p in article.paragraphs if p.strip()],
+        "lead": article.lead,
+        "published": format_datetime(published, display.digits) if published else None,
+        "published_iso": iso_datetime(published) if published else None,
+        "updated": format_datetime(updated, display.digits) if updated and updated != published else None,
+        "updated_iso": iso_datetime(updated) if updated else None,
+        "original_url": safe_external_url(article.canonical_url) or safe_external_url(article.url),
+        "embedded": [card_for(a, display.digits) for a in backend.store.embedded_articles(article.id)],
+        "parent": card_for(parent.article, display.digits) if parent else None,
+        "tag_links": [(tag, href("/search", {"q": _phrase(tag)})) for tag in article.tags if tag.strip()],
+        "publisher_href": href("/", {"source": article.publisher}) if article.publisher else None,
+    }
+
+
+def _phrase(tag: str) -> str:
+    """A tag as a search query: multi-word tags are quoted so they match as a phrase."""
+    tag = tag.strip().replace('"', " ")
+    return f'"{tag}"' if " " in tag else tag
