@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from tests.conftest import SHARED, need_shared
 
 from naba.cli import main
-from tests.conftest import SHARED, need_shared
 
 
 def run(*args: str) -> dict:  # type: ignore[type-arg]

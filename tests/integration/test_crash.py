@@ -34,7 +34,9 @@ def test_sigkill_mid_ingest_then_rerun_completes(tmp_path: Path) -> None:
     inputs = [need_shared(CORPUS / day) for day in DAYS]
     db = tmp_path / "naba.db"
     env = dict(os.environ, NABA_INGEST_BATCH="50", NABA_INGEST_WORKERS="1")
-    proc = subprocess.Popen(_ingest_cmd(db, inputs), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        _ingest_cmd(db, inputs), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while _stored_rows(db) < 300 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)

@@ -36,7 +36,9 @@ def test_reingest_changes_nothing(naba: Naba, one_day_zip: Path) -> None:
 
 def test_spelling_variants_match_and_highlights_show_the_original(naba: Naba) -> None:
     results = naba.search(SearchQuery("الأمريكية", limit=50))
-    highlighted = {s.text for hit in results.hits for s in (*hit.title_spans, *hit.snippet_spans) if s.highlighted}
+    highlighted = {
+        s.text for hit in results.hits for s in (*hit.title_spans, *hit.snippet_spans) if s.highlighted
+    }
     assert "الأميركية" in highlighted or "الأميركي" in highlighted
     assert any(h.startswith("الأمريكي") for h in highlighted)
     for hit in results.hits:
@@ -91,7 +93,9 @@ def test_changed_article_is_updated_and_previous_version_kept(tmp_path: Path, se
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     with Naba.open(settings) as engine:
         engine.ingest([path])
-        path.write_text(json.dumps(dict(record, body_paragraphs=["نص جديد عن الميزانية."]), ensure_ascii=False))
+        path.write_text(
+            json.dumps(dict(record, body_paragraphs=["نص جديد عن الميزانية."]), ensure_ascii=False)
+        )
         report = engine.ingest([path])
         assert report.updated == 1
         [old] = engine.store.versions(engine.store.latest(limit=1)[0].article.id)

@@ -54,7 +54,9 @@ def free_port() -> int:
 def base_url() -> Iterator[str]:
     backend = FakeNaba(FakeStore(sample_articles()), fake_settings(page_size=10))
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(backend), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(backend), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -98,14 +98,19 @@ def sample_articles() -> list[Article]:
             original_source="وكالة الأنباء الفرنسية",
             authors=("محمد عبد الله", "سارة أحمد"),
             tags=("سد النهضة", "السودان", "إثيوبيا"),
-            related=("الأمم المتحدة تدعو إلى حل تفاوضي لأزمة المياه", "إثيوبيا تبدأ المرحلة الثانية من ملء الخزان"),
+            related=(
+                "الأمم المتحدة تدعو إلى حل تفاوضي لأزمة المياه",
+                "إثيوبيا تبدأ المرحلة الثانية من ملء الخزان",
+            ),
         ),
         make_article(
             EMBEDDED_ID,
             "اقرأ أيضا: خبراء يحذرون من تأثير السد على حصة مصر المائية",
             publisher="الجزيرة نت",
             published=dt.datetime(2015, 8, 3, 20, 5, tzinfo=UTC),
-            paragraphs=("حذر خبراء في الموارد المائية من أن سرعة ملء الخزان قد تؤثر على حصة مصر من مياه النيل.",),
+            paragraphs=(
+                "حذر خبراء في الموارد المائية من أن سرعة ملء الخزان قد تؤثر على حصة مصر من مياه النيل.",
+            ),
             embedded_in=URL_ID,
         ),
         make_article(
@@ -121,7 +126,9 @@ def sample_articles() -> list[Article]:
             "الأمم المتحدة: ملايين الأشخاص في المنطقة العربية يواجهون شح المياه",
             publisher="بي بي سي عربي",
             published=dt.date(2015, 8, 2),
-            paragraphs=("قال تقرير للأمم المتحدة إن الأمم المتحدة تتوقع تفاقم أزمة المياه خلال العقد المقبل.",),
+            paragraphs=(
+                "قال تقرير للأمم المتحدة إن الأمم المتحدة تتوقع تفاقم أزمة المياه خلال العقد المقبل.",
+            ),
         ),
         make_article(
             HOSTILE_ID,
@@ -258,7 +265,9 @@ def pager_hrefs(html: str) -> list[str]:
 
 
 def titles(html: str) -> list[str]:
-    return [unescape(t) for t in re.findall(r'class="card__title"><a href="[^"]*" dir="auto">(.*?)</a>', html)]
+    return [
+        unescape(t) for t in re.findall(r'class="card__title"><a href="[^"]*" dir="auto">(.*?)</a>', html)
+    ]
 
 
 PAGES = ["/", "/?page=2", "/search", "/search?q=الأمم", f"/article/{article_href(URL_ID)[9:]}", "/nope"]
@@ -274,11 +283,19 @@ def test_every_page_is_arabic_rtl(client: TestClient, path: str) -> None:
 
 def test_home_lists_latest_first_with_sources_and_counts(client: TestClient) -> None:
     html = client.get("/").text
-    assert titles(html) == ["مفاوضات سد النهضة تستأنف في الخرطوم وسط تفاؤل حذر", "اقرأ أيضا: خبراء يحذرون من تأثير السد على حصة مصر المائية"]
+    assert titles(html) == [
+        "مفاوضات سد النهضة تستأنف في الخرطوم وسط تفاؤل حذر",
+        "اقرأ أيضا: خبراء يحذرون من تأثير السد على حصة مصر المائية",
+    ]
     assert "عدد المقالات: ٥" in html
     # Sources sorted by count, each with its count, linking to the filtered home.
-    sources = re.findall(r'href="/\?source=([^"]+)"><span dir="auto">(.*?)</span> <span class="count">(.*?)</span>', html)
-    assert [(unescape(name), count) for _, name, count in sources][:2] == [("الجزيرة نت", "٢"), ("العربية", "١")]
+    sources = re.findall(
+        r'href="/\?source=([^"]+)"><span dir="auto">(.*?)</span> <span class="count">(.*?)</span>', html
+    )
+    assert [(unescape(name), count) for _, name, count in sources][:2] == [
+        ("الجزيرة نت", "٢"),
+        ("العربية", "١"),
+    ]
     assert "الاثنين ٣ أغسطس ٢٠١٥" in html  # day heading
 
 
@@ -300,7 +317,7 @@ def test_home_pagination_links(client: TestClient, backend: FakeNaba) -> None:
     # Junk and out-of-range page numbers do not error.
     assert client.get("/?page=abc").status_code == 200
     assert client.get("/?page=-4").status_code == 200
-    assert client.get("/?page=٢").text.count("aria-current=\"page\">٢<") == 1
+    assert client.get("/?page=٢").text.count('aria-current="page">٢<') == 1
 
 
 def test_home_pagination_keeps_the_source_filter(client: TestClient) -> None:
@@ -326,7 +343,13 @@ def test_search_highlights_are_marks(client: TestClient) -> None:
 
 
 def test_search_passes_phrases_and_filters_through(client: TestClient, backend: FakeNaba) -> None:
-    params = {"q": ' "سد النهضة" الخرطوم ', "source": "الجزيرة نت", "from": "2015-08-01", "to": "٢٠١٥-٠٨-٣١", "page": "1"}
+    params = {
+        "q": ' "سد النهضة" الخرطوم ',
+        "source": "الجزيرة نت",
+        "from": "2015-08-01",
+        "to": "٢٠١٥-٠٨-٣١",
+        "page": "1",
+    }
     html = client.get("/search", params=params).text
     assert backend.queries[-1] == SearchQuery(
         text='"سد النهضة" الخرطوم',
@@ -356,7 +379,10 @@ def test_search_reports_bad_dates_and_swaps_a_reversed_range(client: TestClient,
     assert "تاريخ غير صالح" in html
     assert backend.queries[-1].date_from is None
     client.get("/search", params={"q": "المياه", "from": "2015-08-31", "to": "2015-08-01"})
-    assert (backend.queries[-1].date_from, backend.queries[-1].date_to) == (dt.date(2015, 8, 1), dt.date(2015, 8, 31))
+    assert (backend.queries[-1].date_from, backend.queries[-1].date_to) == (
+        dt.date(2015, 8, 1),
+        dt.date(2015, 8, 31),
+    )
 
 
 def test_search_query_length_is_limited(client: TestClient, backend: FakeNaba) -> None:
@@ -388,11 +414,14 @@ def test_article_page_shows_everything_it_has(client: TestClient) -> None:
     assert '<span dir="auto">محمد عبد الله</span>، <span dir="auto">سارة أحمد</span>' in html
     assert '<p dir="auto" class="story__lead">استأنفت مصر' in html
     assert html.count('<p dir="auto"') == 3
-    assert 'href="/search?q=%22%D8%B3%D8%AF+%D8%A7%D9%84%D9%86%D9%87%D8%B6%D8%A9%22" dir="auto">سد النهضة</a>' in html
+    assert (
+        'href="/search?q=%22%D8%B3%D8%AF+%D8%A7%D9%84%D9%86%D9%87%D8%B6%D8%A9%22" dir="auto">سد النهضة</a>'
+        in html
+    )
     original = re.search(r'<a href="([^"]+)" rel="noopener noreferrer nofollow" target="_blank">', html)
     assert original and original.group(1) == "https://www.example.com/أخبار/2015/08/03/سد-النهضة"
     assert f'href="{article_href(EMBEDDED_ID)}"' in html  # the embedded "read also" article
-    assert "<li dir=\"auto\">إثيوبيا تبدأ المرحلة الثانية من ملء الخزان</li>" in html
+    assert '<li dir="auto">إثيوبيا تبدأ المرحلة الثانية من ملء الخزان</li>' in html
     assert 'href="/?source=%D8%A7%D9%84%D8%AC%D8%B2%D9%8A%D8%B1%D8%A9+%D9%86%D8%AA"' in html
 
 
@@ -406,7 +435,9 @@ def test_date_only_article_shows_the_day_without_a_time(client: TestClient) -> N
     assert '<time datetime="2015-08-02">٢ أغسطس ٢٠١٥</time>' in html
 
 
-@pytest.mark.parametrize("path", ["/article/does-not-exist", article_href("https://x.example/غير-موجود"), "/no/such/page"])
+@pytest.mark.parametrize(
+    "path", ["/article/does-not-exist", article_href("https://x.example/غير-موجود"), "/no/such/page"]
+)
 def test_unknown_pages_get_the_arabic_404(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
@@ -440,7 +471,9 @@ def test_hostile_article_renders_escaped_and_without_its_javascript_link(client:
     response = client.get(article_href(HOSTILE_ID))
     assert response.status_code == 200
     html = response.text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; عنوان خبيث &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; عنوان خبيث &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    )
     assert "الأصلي" not in html  # neither the javascript: url nor canonical url became a link
     assert "javascript" not in html.lower()
 
@@ -486,7 +519,9 @@ def test_healthz(client: TestClient) -> None:
     assert response.json() == {"status": "ok", "articles": 5}
 
 
-@pytest.mark.parametrize("path", ["/", "/search?q=سد", article_href(URL_ID), "/nope", "/healthz", "/static/reader.css"])
+@pytest.mark.parametrize(
+    "path", ["/", "/search?q=سد", article_href(URL_ID), "/nope", "/healthz", "/static/reader.css"]
+)
 def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
     headers = client.get(path).headers
     csp = headers["content-security-policy"]

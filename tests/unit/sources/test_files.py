@@ -23,7 +23,12 @@ GOOD = {
 
 
 def article_json(n: int, body: str = "نص الخبر الأول.") -> dict[str, object]:
-    return {"url": f"https://example.sa/{n}", "title": f"عنوان {n}", "body_paragraphs": [body], "publisher": "ex"}
+    return {
+        "url": f"https://example.sa/{n}",
+        "title": f"عنوان {n}",
+        "body_paragraphs": [body],
+        "publisher": "ex",
+    }
 
 
 def failures_of(path: Path) -> list[tuple[str, str]]:
@@ -53,7 +58,12 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
 
 
 def test_invalid_json_lines_are_reported_by_line(tmp_path: Path) -> None:
-    lines = [json.dumps(article_json(1), ensure_ascii=False), "{not json", "[1, 2]", json.dumps(article_json(2))]
+    lines = [
+        json.dumps(article_json(1), ensure_ascii=False),
+        "{not json",
+        "[1, 2]",
+        json.dumps(article_json(2)),
+    ]
     (tmp_path / "a.jsonl").write_text("\n".join(lines), encoding="utf-8")
     items = list(read_inputs([tmp_path / "a.jsonl"], max_input_bytes=10_000_000))
     failed = [i.failure.location for i in items if i.failure]
@@ -100,7 +110,9 @@ def test_windows_1256_html_without_declared_charset(tmp_path: Path) -> None:
 def test_saudinewsnet_record_without_title_or_body(tmp_path: Path) -> None:
     no_title = dict(GOOD, url="https://sabq.org/a2", title="")
     nothing = dict(GOOD, url="https://sabq.org/a3", title="", content="  ")
-    (tmp_path / "day.json").write_text(json.dumps([GOOD, no_title, nothing], ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "day.json").write_text(
+        json.dumps([GOOD, no_title, nothing], ensure_ascii=False), encoding="utf-8"
+    )
     items = list(read_inputs([tmp_path / "day.json"], max_input_bytes=10_000_000))
     assert [len(i.articles) for i in items] == [1, 1, 0]
     assert items[2].failure is not None and items[2].failure.location.endswith("day.json[2]")
@@ -137,7 +149,9 @@ def test_bad_inputs_do_not_stop_the_run_or_lose_stored_articles(tmp_path: Path, 
         (tmp_path / "bad").mkdir()
         (tmp_path / "bad" / "a.jsonl").write_text("{oops", encoding="utf-8")
         (tmp_path / "bad" / "b.json").write_bytes(b"")
-        (tmp_path / "bad" / "c.jsonl").write_text(json.dumps(article_json(2), ensure_ascii=False), encoding="utf-8")
+        (tmp_path / "bad" / "c.jsonl").write_text(
+            json.dumps(article_json(2), ensure_ascii=False), encoding="utf-8"
+        )
         report = naba.ingest([tmp_path / "bad"])
         assert (report.failed, report.stored) == (2, 1)
         assert naba.store.count() == 2

@@ -29,7 +29,11 @@ RIYADH = dt.timezone(dt.timedelta(hours=3))
         (dt.datetime(2015, 8, 3, 22, 36, tzinfo=UTC), "latn", "3 أغسطس 2015، 10:36 م"),
         (dt.datetime(2024, 1, 1, 0, 5, tzinfo=UTC), "arab", "١ يناير ٢٠٢٤، ١٢:٠٥ ص"),  # midnight is 12 AM
         (dt.datetime(2024, 12, 31, 12, 0, tzinfo=UTC), "latn", "31 ديسمبر 2024، 12:00 م"),  # noon is 12 PM
-        (dt.datetime(2024, 5, 9, 9, 7, tzinfo=RIYADH), "latn", "9 مايو 2024، 9:07 ص"),  # shown in its own offset
+        (
+            dt.datetime(2024, 5, 9, 9, 7, tzinfo=RIYADH),
+            "latn",
+            "9 مايو 2024، 9:07 ص",
+        ),  # shown in its own offset
         (dt.date(2015, 8, 2), "arab", "٢ أغسطس ٢٠١٥"),  # a bare date has no time
     ],
 )
@@ -54,7 +58,9 @@ def test_every_month_has_its_name() -> None:
 
 def test_format_day_with_weekday() -> None:
     assert format_day(dt.date(2015, 8, 3), "arab", weekday=True) == "الاثنين ٣ أغسطس ٢٠١٥"
-    assert format_day(dt.datetime(2015, 8, 9, 23, 0, tzinfo=UTC), "latn", weekday=True) == "الأحد 9 أغسطس 2015"
+    assert (
+        format_day(dt.datetime(2015, 8, 9, 23, 0, tzinfo=UTC), "latn", weekday=True) == "الأحد 9 أغسطس 2015"
+    )
 
 
 def test_format_clock() -> None:
@@ -65,7 +71,13 @@ def test_format_clock() -> None:
 
 @pytest.mark.parametrize(
     ("value", "digits", "expected"),
-    [(0, "arab", "٠"), (7, "latn", "7"), (1234567, "arab", "١٬٢٣٤٬٥٦٧"), (1234567, "latn", "1,234,567"), (999, "arab", "٩٩٩")],
+    [
+        (0, "arab", "٠"),
+        (7, "latn", "7"),
+        (1234567, "arab", "١٬٢٣٤٬٥٦٧"),
+        (1234567, "latn", "1,234,567"),
+        (999, "arab", "٩٩٩"),
+    ],
 )
 def test_format_number(value: int, digits: str, expected: str) -> None:
     assert format_number(value, digits) == expected  # type: ignore[arg-type]
