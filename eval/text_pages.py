@@ -51,8 +51,9 @@ ARTICLE_FACTS: dict[str, Check] = {
     "role": lambda a, want: (a.embedded_in is None) == (want == "main"),
     "title": lambda a, want: fold(a.title) == fold(want),
     "published_date": lambda a, want: published_date(a) == want,
-    "original_source": lambda a, want: (fold(a.original_source) if a.original_source else None)
-    == (fold(want) if want else None),
+    "original_source": lambda a, want: (
+        (fold(a.original_source) if a.original_source else None) == (fold(want) if want else None)
+    ),
     "keywords": lambda a, want: {fold(t) for t in a.tags} == {fold(t) for t in want},
     "paragraph_count": lambda a, want: len(a.paragraphs) == want,
     "body_starts_with": lambda a, want: _body(a).startswith(fold(want)),
@@ -69,7 +70,9 @@ def score_page(page: TextPage, expected: dict[str, Any]) -> list[tuple[str, bool
             if name in want:
                 facts.append((f"article[{i}].{name}", got is not None and check(got, want[name])))
         for banned in want.get("body_must_not_contain", []):
-            facts.append((f"article[{i}].must_not:{banned}", got is not None and fold(banned) not in _body(got)))
+            facts.append(
+                (f"article[{i}].must_not:{banned}", got is not None and fold(banned) not in _body(got))
+            )
     found = {fold(h) for h in page.related_headlines}
     for headline in expected.get("related_headlines", []):
         facts.append((f"related:{headline[:30]}", fold(headline) in found))
@@ -105,7 +108,9 @@ def run(gold_dirs: list[Path]) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, action="append", help="folder of page + expected pairs (repeatable)")
+    parser.add_argument(
+        "--gold", type=Path, action="append", help="folder of page + expected pairs (repeatable)"
+    )
     args = parser.parse_args(argv)
     totals = run(args.gold or [DEFAULT_GOLD])
     print(json.dumps(totals, sort_keys=True))

@@ -55,8 +55,11 @@ MAX_OFFSET: Final = dt.timedelta(hours=14)
 
 _DROPPED: Final = frozenset(DIACRITICS + TATWEEL + INVISIBLE_MARKS)
 _FOLD: Final = str.maketrans(
-    {**{d: a for d, a in zip(EASTERN_DIGITS + PERSIAN_DIGITS, ASCII_DIGITS * 2, strict=True)},
-     **dict.fromkeys(ALEF_FORMS, ALEF), "\u2212": "-"}
+    {
+        **{d: a for d, a in zip(EASTERN_DIGITS + PERSIAN_DIGITS, ASCII_DIGITS * 2, strict=True)},
+        **dict.fromkeys(ALEF_FORMS, ALEF),
+        "\u2212": "-",
+    }
 )
 
 
@@ -155,7 +158,9 @@ DATE_PATTERNS: Final[dict[str, DatePattern]] = {
     ),
     # "Aug 3, 2015", "November 30th, 2023"
     "month_day_year": DatePattern(
-        re.compile(rf"(?<!\w)(?P<month>{_MONTH})\s*(?P<day>\d{{1,2}}){_ORDINAL}(?!\d)\s*[,،]?\s*{_YEAR}", _FLAGS),
+        re.compile(
+            rf"(?<!\w)(?P<month>{_MONTH})\s*(?P<day>\d{{1,2}}){_ORDINAL}(?!\d)\s*[,،]?\s*{_YEAR}", _FLAGS
+        ),
         _build_named,
     ),
     # "2015/7/21", "2023-11-30T09:15:00+03:00"
@@ -177,7 +182,9 @@ _CLOCK: Final = re.compile(
     _FLAGS,
 )
 _OFFSET_AT_CLOCK: Final = re.compile(r"(?:(?P<z>Z)|(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2}))(?!\d)")
-_OFFSET_GMT: Final = re.compile(r"\b(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?(?!\d)", _FLAGS)
+_OFFSET_GMT: Final = re.compile(
+    r"\b(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?(?!\d)", _FLAGS
+)
 _OFFSET_ALONE: Final = re.compile(r"(?:(?<=[\s(\[])|^)(?P<sign>[+-])(?P<h>\d{2}):(?P<m>\d{2})(?!\d)")
 _ZONE_NUMBER: Final = {_name_key(k): v for k, v in NAMED_ZONES.items()}
 _ZONE_WORDS: Final = re.compile(
@@ -195,7 +202,11 @@ def _clock_near(folded: str, start: int, end: int) -> re.Match[str] | None:
     after = _CLOCK.search(folded, end, min(len(folded), end + MAX_CLOCK_GAP + 20))
     if after and after.start() - end <= MAX_CLOCK_GAP:
         return after
-    before = [m for m in _CLOCK.finditer(folded, max(0, start - MAX_CLOCK_GAP - 20), start) if start - m.end() <= MAX_CLOCK_GAP]
+    before = [
+        m
+        for m in _CLOCK.finditer(folded, max(0, start - MAX_CLOCK_GAP - 20), start)
+        if start - m.end() <= MAX_CLOCK_GAP
+    ]
     return before[-1] if before else None
 
 
@@ -240,7 +251,9 @@ def _is_future(parsed: ParsedDate, reference: dt.datetime) -> bool:
     return value > (reference.astimezone(dt.UTC) + MAX_OFFSET).date()
 
 
-def _complete(text: str, folded: str, index: list[int], match: re.Match[str], found: ParsedDate) -> ParsedDate:
+def _complete(
+    text: str, folded: str, index: list[int], match: re.Match[str], found: ParsedDate
+) -> ParsedDate:
     """Add the clock and zone near the date, and the original text the whole reading spans."""
     spans = [match.span()]
     clock = _clock_near(folded, *match.span()) if found.time is None else None

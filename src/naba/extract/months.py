@@ -3,7 +3,8 @@
 Arabic pages use four Gregorian month series (see ``../shared/docs/ARABIC.md``); a site may print two at
 once ("3 آب/أغسطس 2015"). Names are written here as sites write them, hamza and all; the parser folds alef
 forms (أ إ آ → ا) on both sides before matching, so "اغسطس" and "أغسطس" need only one entry.
-Hijri months and relative phrases are a later issue; they get tables of their own next to these.
+Hijri month names (:data:`HIJRI_MONTHS`) are listed so a dual dateline can be recognised; relative phrases are a
+later issue.
 """
 
 from __future__ import annotations
@@ -134,4 +135,35 @@ NAMED_ZONES: Final[dict[str, dt.timedelta]] = {
     "بتوقيت تونس": dt.timedelta(hours=1),
     "بتوقيت الجزائر": dt.timedelta(hours=1),
     "بتوقيت الرباط": dt.timedelta(hours=1),
+}
+
+# Weekdays as datelines print them (both spellings of Monday); alef forms are folded before matching.
+WEEKDAYS: Final[tuple[str, ...]] = (
+    "الأحد",
+    "الاثنين",
+    "الإثنين",
+    "الثلاثاء",
+    "الأربعاء",
+    "الخميس",
+    "الجمعة",
+    "السبت",
+)
+
+# Hijri (Umm al-Qura) month names, with the common alternative names. A Hijri date is not converted (that
+# needs the Umm al-Qura tables); a dateline reader only has to recognise one printed next to the Gregorian date.
+HIJRI_MONTHS: Final[dict[str, int]] = {
+    "محرم": 1,
+    "صفر": 2,
+    "ربيع الأول": 3,
+    "ربيع الآخر": 4,
+    "ربيع الثاني": 4,
+    "جمادى الأولى": 5,
+    "جمادى الآخرة": 6,
+    "جمادى الثانية": 6,
+    "رجب": 7,
+    "شعبان": 8,
+    "رمضان": 9,
+    "شوال": 10,
+    "ذو القعدة": 11,
+    "ذو الحجة": 12,
 }

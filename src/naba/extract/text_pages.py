@@ -13,18 +13,25 @@ Contract of :func:`parse_text_page`:
   article also carries the headlines of the blocks that followed it.
 * Never raises on odd text; a page with no text at all gives no articles.
 
-The rules, in the order they run:
+The rules, in the order they run (rules 1-2 live in :mod:`naba.extract.text_page_lines`):
 
-1. **Lines.** CR/LF are unified, whitespace runs fold to one space, blank lines are dropped. A marker or a
+1. **Lines.** Invisible marks (LRM/RLM, zero-width, isolates, BOM, soft hyphen) are removed; CR/LF are
+   unified, whitespace runs (no-break spaces too) fold to one space, blank lines are dropped. A marker or a
    metadata label glued onto the end of a sentence ("…خلفتها».اقرأ أيضاً") is split onto a line of its own,
-   and a label whose value sits alone on the next line is joined to it.
+   and a label whose value sits alone on the next line is joined to it; under an empty tags label, the
+   following short lines (a few words, no sentence ending) are one tag each.
 2. **Line kinds**, each from a registry: *marker* (:data:`MARKERS`: a line that starts with "اقرأ أيضاً",
-   "شاهد أيضاً", "أخبار ذات صلة", …; the rest of the line is its *payload*, and ``glued`` when nothing separates
-   it: "اقرأ أيضاًوزارة"); the short markers "للمزيد" and "ذات صلة" count only alone or before a colon, as they
-   open ordinary sentences too); *dateline* (a date label from :data:`DATE_LABELS` at the start of a short line,
-   or a short line that is mostly a date); *source* ("المصدر:"), *tags* ("كلمات دلالية:", "الوسوم:", …) and
-   *byline* ("كتب:") labels; a *credit* line ("(واس)", "— أ ف ب"); *boilerplate* (short "شارك"/"طباعة" lines,
-   dropped); everything else is *text*.
+   "شاهد أيضاً", "أخبار ذات صلة", …, after an optional list bullet such as "►" or "- "; the rest of the line is
+   its *payload*, and ``glued`` when nothing separates it: "اقرأ أيضاًوزارة"); the short markers "للمزيد" and
+   "ذات صلة" count only alone or before a colon, as they open ordinary sentences too); *dateline* (a date
+   label from :data:`DATE_LABELS` at the start of a short line, or an unlabeled short line that is a date plus
+   at most :data:`DATELINE_SLACK_CHARS` of other text — weekdays, a Hijri date, "الموافق", "الساعة" and
+   punctuation do not count — and is not a sentence ending in a full stop); *source* ("المصدر:"), *tags*
+   ("كلمات دلالية:", "الوسوم:", …) and *byline* ("كتب:") labels, also with a spaced dash instead of the colon
+   on a short line ("كتب - فلان"); a *credit* line ("(واس)", "— أ ف ب"); *boilerplate*, dropped: short
+   "شارك"/"طباعة"-style lines, and share bars — lines made only of share words and network names
+   (:data:`SHARE_WORDS`: "فيسبوك", "تويتر", "واتساب" …), so a headline that merely starts with a network
+   name stays; everything else is *text*.
 3. **Main article.** The first text line is its title; the text lines after it are its paragraphs until the
    first marker. Metadata lines go to the article being read. Once the main article has paragraphs and then
    its trailer (source or tags), the next text line opens a block even without a marker.
@@ -33,13 +40,21 @@ The rules, in the order they run:
    *paragraph-like* line (longer than that, or ending with "." / "…" / ":", or with "؟" / "!" when longer
    than :data:`QUESTION_TITLE_MAX_CHARS`) opens an embedded article; a paragraph-like line continues the open
    article; a title-like line not followed by a paragraph is a related headline (in a "الأكثر قراءة"-style
-   *chrome* block it is dropped) and closes the open article. A marker's payload is read as the block's first
-   line — except an inline "read also" in the main body (payload after a separator, main article has no
-   trailer yet): that payload is a related headline and the main article goes on.
+   *chrome* block it is dropped) and closes the open article. The *first* text line of a block is never a
+   paragraph: a marker introduces a title or a headline, so there a line ending with ":" or a long question
+   still opens an article when a paragraph follows (only a full stop or an ellipsis rules a title out), and
+   is a headline otherwise. List bullets ("- ", "•") are removed from titles and headlines. A marker's
+   payload is read as the block's first line — except an inline "read also" in the main body (payload after
+   a separator, main article has no trailer yet): that payload is a related headline and the main article
+   goes on.
 5. **Metadata.** The first dateline under a publication label (or unlabeled) is ``published``; one under
-   "آخر تحديث"-style labels is ``updated``. Without a ``source:`` line, a known agency in parentheses at the
-   end of the last paragraph ("… (واس)") is the ``original_source``; the paragraph is kept as written.
-   Metadata that follows a headline list (the page footer) belongs to the main article.
+   "آخر تحديث"-style labels is ``updated``, whichever comes first. Inside a block, metadata met before an
+   embedded title (a dateline above it) waits for that article; a dateline right after a related headline
+   dates that headline and is dropped. Without a ``source:`` line or credit line, a known agency in
+   parentheses at the end of the last paragraph ("… (واس)"), else at the opening of the first paragraph
+   after a place name ("الرياض - واس:", "القاهرة (أ ش أ) -"), is the ``original_source``; the paragraph is
+   kept as written. Other metadata that follows a headline list (the page footer) belongs to the main
+   article.
 """
 
 from __future__ import annotations
@@ -48,147 +63,35 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Final, Literal
+from typing import Final
 
-from naba.extract.dates import parse_dateline
+from naba.extract.text_page_lines import (
+    AGENCIES,
+    TITLE_MAX_CHARS,
+    Line,
+    LineKind,
+    classify,
+    ends_with_stop,
+    is_paragraph,
+    split_lines,
+    strip_bullet,
+)
 from naba.identity import article_identity
 from naba.types import Article, ArticleId, Provenance, PublishedTime
 
 logger = logging.getLogger(__name__)
 
-# Calibrated on the seed page: its titles and headlines run 62-90 characters, its shortest paragraph is 74
-# characters but ends with a period. 150 leaves room for long wire headlines; no seed paragraph without a
-# final stop is shorter than 260.
-TITLE_MAX_CHARS: Final = 150
-# A headline may end with "؟" or "!" ("هل تنجح الهدنة؟"); a sentence ending so is a paragraph only when long.
-QUESTION_TITLE_MAX_CHARS: Final = 100
-# A line this short can be a dateline, a credit or a label value; longer ones are prose.
-DATELINE_MAX_CHARS: Final = 120
-# "الأربعاء، " and separators: what a dateline may carry besides the date itself.
-DATELINE_SLACK_CHARS: Final = 20
-BOILERPLATE_MAX_CHARS: Final = 40
 # Share of letters that must be Arabic for language="ar" (or Latin for "en").
 LANGUAGE_SHARE: Final = 0.5
 
-_MARKS: Final = "[\u064b-\u0652\u0670\u0640]*"  # diacritics and tatweel, which may sit after any letter
-_ALEFS: Final = {"ا": "[اأإآ]", "أ": "[اأإآ]", "إ": "[اأإآ]", "آ": "[اأإآ]"}
-
-
-def _loose(phrase: str) -> str:
-    """A regex for ``phrase`` that tolerates diacritics, tatweel, alef forms and any spacing."""
-    parts = []
-    for ch in phrase:
-        if ch == " ":
-            parts.append(r"\s*")
-        else:
-            parts.append(_ALEFS.get(ch, re.escape(ch)) + _MARKS)
-    return "".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Marker:
-    """A phrase that introduces glued-in content. ``standalone``: only a marker alone or before a colon."""
-
-    kind: Literal["related", "chrome"]
-    standalone: bool = False
-
-
-MARKERS: Final[dict[str, Marker]] = {
-    "اقرأ أيضا": Marker("related"),
-    "شاهد أيضا": Marker("related"),
-    "طالع أيضا": Marker("related"),
-    "اقرأ المزيد": Marker("related"),
-    "مواضيع ذات صلة": Marker("related"),
-    "أخبار ذات صلة": Marker("related"),
-    "مقالات ذات صلة": Marker("related"),
-    "روابط ذات صلة": Marker("related"),
-    "ذات صلة": Marker("related", standalone=True),
-    "للمزيد": Marker("related", standalone=True),
-    "read also": Marker("related"),
-    "read more": Marker("related"),
-    "see also": Marker("related"),
-    "related articles": Marker("related"),
-    "related": Marker("related", standalone=True),
-    "الأكثر قراءة": Marker("chrome"),
-    "الأكثر مشاهدة": Marker("chrome"),
-    "most read": Marker("chrome"),
-}
-DateField = Literal["published", "updated"]
-DATE_LABELS: Final[dict[str, DateField]] = {
-    "تاريخ النشر": "published",
-    "نشر في": "published",
-    "نشر بتاريخ": "published",
-    "نشر يوم": "published",
-    "تاريخ الخبر": "published",
-    "published": "published",
-    "posted": "published",
-    "آخر تحديث": "updated",
-    "تاريخ التحديث": "updated",
-    "تم التحديث": "updated",
-    "last updated": "updated",
-    "updated": "updated",
-}
-SOURCE_LABELS: Final = ("المصدر", "مصدر الخبر", "source")
-TAG_LABELS: Final = ("كلمات دلالية", "الكلمات الدلالية", "الوسوم", "وسوم", "كلمات البحث", "الكلمات المفتاحية",
-                     "كلمات مفتاحية", "tags", "keywords")
-BYLINE_LABELS: Final = ("كتب", "كتبت", "بقلم", "بواسطة", "تقرير", "تحرير", "متابعة")
-BOILERPLATE_PHRASES: Final = ("شارك", "طباعة", "تكبير الخط", "تصغير الخط", "أضف تعليق", "التعليقات", "تابعونا",
-                              "تابعوا", "انضم إلى", "حمل تطبيق", "اشترك", "جميع الحقوق محفوظة", "©", "share", "print")
-# Credits seen alone or in parentheses after the last paragraph (ARABIC.md, "Wire agencies").
-AGENCIES: Final = frozenset({
-    "واس", "وام", "قنا", "كونا", "بنا", "العمانية", "أ ش أ", "بترا", "سانا", "وفا", "واع", "سبأ", "وأج", "وات",
-    "لاماب", "و م ع", "سونا", "الأناضول", "رويترز", "أ ف ب", "فرانس برس", "أ ب", "أسوشيتد برس", "د ب أ",
-    "شينخوا", "سبوتنيك", "تاس", "إرنا", "وكالات", "Reuters", "AFP", "AP",
-})
-
-
-def _alternation(phrases: tuple[str, ...] | list[str]) -> str:
-    return "|".join(_loose(p) for p in sorted(phrases, key=len, reverse=True))
-
-
-_I: Final = re.IGNORECASE
-_SEPARATORS: Final = r"[\s:：\-–—|•›>]*"
-_MARKER_RE: Final = re.compile(rf"^(?P<marker>{_alternation(list(MARKERS))})(?P<sep>{_SEPARATORS})", _I)
-_MARKER_KEYS: Final = {k: re.compile(_loose(k) + "$", _I) for k in MARKERS}
-_LABEL_ALTERNATION: Final = _alternation(SOURCE_LABELS + TAG_LABELS + BYLINE_LABELS)
-_LABEL_RE: Final = re.compile(rf"^(?P<label>{_LABEL_ALTERNATION})\s*[:：]\s*(?P<value>.*)$", _I)
-_DATE_LABEL_RE: Final = re.compile(rf"(?:(?<=\W)|^)(?P<label>{_alternation(list(DATE_LABELS))})\s*[:：]?", _I)
-_GLUE_POINT: Final = re.compile(
-    r"(?<=[.!؟?»\"”)])\s*(?=(?:"
-    + _alternation([k for k, m in MARKERS.items() if not m.standalone])
-    + rf")|(?:{_LABEL_ALTERNATION})\s*[:：])",
-    _I,
-)
-_SENTENCE_END: Final = re.compile(r"[.…۔:]$")
-_QUESTION_END: Final = re.compile(r"[؟?!]$")
-_CLOSERS: Final = "»\"”’')]}"
-_CREDIT_RE: Final = re.compile(r"^[\s\-–—]*\(?\s*(?P<value>[^()]{1,40}?)\s*\)?[\s.]*$")
 _TRAILING_CREDIT: Final = re.compile(r"\(\s*(?P<value>[^()]{1,30}?)\s*\)[\s.]*$")
-_TAG_SPLIT: Final = re.compile(r"\s*[،,؛;|#]\s*|\s+[-–]\s+")
+# "الرياض - واس:", "القاهرة (أ ش أ) -", "بيروت — (رويترز) —": a place of up to three words, then the agency.
+_LEADING_CREDIT: Final = re.compile(
+    r"^[^\s()\-–—:،]+(?:\s+[^\s()\-–—:،]+){0,2}\s*(?:[-–—]\s*)?\(?\s*(?P<value>[^()\-–—:،]{1,30}?)\s*\)?\s*[-–—:]"
+)
+_TAG_SPLIT: Final = re.compile(r"\s*[،,؛;|#]\s*|\s+[-–/]\s+")
 _ARABIC_LETTER: Final = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 _LATIN_LETTER: Final = re.compile(r"[A-Za-z]")
-
-
-class LineKind(StrEnum):
-    TEXT = "text"
-    MARKER = "marker"
-    DATELINE = "dateline"
-    SOURCE = "source"
-    TAGS = "tags"
-    BYLINE = "byline"
-    CREDIT = "credit"
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    kind: LineKind
-    text: str
-    rule: str = ""
-    payload: str = ""  # markers: what followed the marker on its line
-    glued: bool = False  # markers: the payload touched the marker with no separator
-    chrome: bool = False  # markers: a site-chrome list ("الأكثر قراءة"), not related headlines
-    dates: tuple[tuple[DateField, PublishedTime, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,152 +123,32 @@ class _Draft:
         return self.source is not None or bool(self.tags)
 
 
-# --- rule 1: lines -------------------------------------------------------------------------------------
-
-
-def _lines(text: str) -> list[str]:
-    lines: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        for piece in _GLUE_POINT.split(raw):
-            folded = " ".join(piece.split())
-            if folded:
-                lines.append(folded)
-    return _join_label_values(lines)
-
-
-def _join_label_values(lines: list[str]) -> list[str]:
-    """"كلمات دلالية:" alone, its value on the next line: one line again."""
-    out: list[str] = []
-    for line in lines:
-        previous = out[-1] if out else ""
-        if (
-            (match := _LABEL_RE.match(previous)) is not None
-            and not match["value"]
-            and len(line) <= TITLE_MAX_CHARS
-            and not _MARKER_RE.match(line)
-        ):
-            out[-1] = f"{previous} {line}"
-        else:
-            out.append(line)
-    return out
-
-
-# --- rule 2: line kinds --------------------------------------------------------------------------------
-
-
-def _canonical_marker(found: str) -> str:
-    return next((k for k, rx in _MARKER_KEYS.items() if rx.match(found)), found)
-
-
-def _as_marker(line: str) -> _Line | None:
-    match = _MARKER_RE.match(line)
-    if match is None:
-        return None
-    key = _canonical_marker(match["marker"])
-    payload = line[match.end() :].strip()
-    marker = MARKERS[key]
-    if marker.standalone and payload and ":" not in match["sep"] and "：" not in match["sep"]:
-        return None
-    if key.isascii() and payload and not match["sep"]:  # "relatedness …": an English word, not a marker
-        return None
-    return _Line(LineKind.MARKER, line, f"marker:{key}", payload, glued=not match["sep"], chrome=marker.kind == "chrome")
-
-
-def _as_dateline(line: str, reference: dt.datetime | None) -> _Line | None:
-    if len(line) > DATELINE_MAX_CHARS:
-        return None
-    labels = list(_DATE_LABEL_RE.finditer(line))
-    segments: list[tuple[DateField, str, str]] = []
-    if labels:
-        if labels[0].start() > 0:
-            segments.append(("published", "unlabeled", line[: labels[0].start()]))
-        for i, label in enumerate(labels):
-            end = labels[i + 1].start() if i + 1 < len(labels) else len(line)
-            key = next(k for k in DATE_LABELS if re.fullmatch(_loose(k), label["label"], _I))
-            segments.append((DATE_LABELS[key], key, line[label.end() : end]))
-    else:
-        segments.append(("published", "unlabeled", line))
-    dates = []
-    for field_name, label_name, segment in segments:
-        parsed = parse_dateline(segment, reference_time=reference)
-        if parsed is not None:
-            dates.append((field_name, parsed.as_published(), f"dateline:{label_name}"))
-    if not labels and (not dates or len(line) - len(_unlabeled_match(line, reference)) > DATELINE_SLACK_CHARS):
-        return None
-    if labels and labels[0].start() > 0 and not dates:
-        return None  # "… نشر في …" inside a sentence that holds no date: prose, not a dateline
-    return _Line(LineKind.DATELINE, line, dates=tuple(dates))
-
-
-def _unlabeled_match(line: str, reference: dt.datetime | None) -> str:
-    parsed = parse_dateline(line, reference_time=reference)
-    return parsed.matched if parsed else ""
-
-
-def _as_label(line: str) -> _Line | None:
-    match = _LABEL_RE.match(line)
-    if match is None or len(line) > DATELINE_MAX_CHARS * 2:
-        return None
-    label, value = match["label"], match["value"].strip()
-    for labels, kind in ((SOURCE_LABELS, LineKind.SOURCE), (TAG_LABELS, LineKind.TAGS), (BYLINE_LABELS, LineKind.BYLINE)):
-        key = next((k for k in labels if re.fullmatch(_loose(k), label, _I)), None)
-        if key is not None:
-            return _Line(kind, value, f"line:{key}")
-    return None
-
-
-def _as_credit(line: str) -> _Line | None:
-    match = _CREDIT_RE.match(line)
-    if match is None:
-        return None
-    value = match["value"].strip()
-    bracketed = "(" in line and ")" in line
-    if value in AGENCIES or (bracketed and len(value.split()) <= 4 and line.strip(" -–—.").startswith("(")):
-        return _Line(LineKind.CREDIT, value, "credit:line")
-    return None
-
-
-def _is_boilerplate(line: str) -> bool:
-    if len(line) > BOILERPLATE_MAX_CHARS:
-        return False
-    return any(re.match(_loose(p), line, _I) for p in BOILERPLATE_PHRASES)
-
-
-def _classify(line: str, reference: dt.datetime | None) -> _Line | None:
-    """The kind of one line, by the registries in rule 2; ``None`` for boilerplate."""
-    for probe in (_as_marker, _as_label, _as_credit):
-        found = probe(line)
-        if found is not None:
-            return found
-    dateline = _as_dateline(line, reference)
-    if dateline is not None:
-        return dateline
-    if _is_boilerplate(line):
-        return None
-    return _Line(LineKind.TEXT, line)
-
-
 # --- rules 3-5: walking the lines ----------------------------------------------------------------------
 
 
-def _is_paragraph(text: str) -> bool:
-    """Paragraph-like: long, or ending a sentence (rule 4). Closing quotes and brackets are looked through."""
-    core = text.rstrip(_CLOSERS + " ")
-    if len(text) > TITLE_MAX_CHARS or _SENTENCE_END.search(core) or _SENTENCE_END.search(text):
-        return True
-    return len(text) > QUESTION_TITLE_MAX_CHARS and bool(_QUESTION_END.search(core))
+def _next_text(lines: list[Line], i: int) -> int | None:
+    """The index of the next text line after ``i``, unless a marker comes first."""
+    for j in range(i + 1, len(lines)):
+        if lines[j].kind is LineKind.MARKER:
+            return None
+        if lines[j].kind is LineKind.TEXT:
+            return j
+    return None
 
 
-def _opens_article(lines: list[_Line], i: int) -> bool:
-    """Rule 4: a title-like text line whose next text line (past metadata, before any marker) is a paragraph."""
-    if _is_paragraph(lines[i].text):
-        return False
-    for line in lines[i + 1 :]:
-        if line.kind is LineKind.MARKER:
+def _opens_article(lines: list[Line], i: int, *, first: bool = False) -> bool:
+    """Rule 4: a title-like text line whose next text line (past metadata, before any marker) is a paragraph.
+
+    ``first``: the line is the first of a block, where a title may end with ":" or be a long question.
+    """
+    text = lines[i].text
+    if first:
+        if len(text) > TITLE_MAX_CHARS or ends_with_stop(text):
             return False
-        if line.kind is LineKind.TEXT:
-            return _is_paragraph(line.text)
-    return False
+    elif is_paragraph(text):
+        return False
+    j = _next_text(lines, i)
+    return j is not None and is_paragraph(lines[j].text)
 
 
 class _Walker:
@@ -376,11 +159,14 @@ class _Walker:
         self.headlines: list[str] = []
         self.current: _Draft | None = None
         self.in_block = False
+        self.fresh = False  # the next text line is the first of its block
+        self.after_headline = False  # the last text line was a related headline
         self.chrome = False
         self.marker: str | None = None
-        self.pending: list[_Line] = []  # metadata met before the title
+        self.pending: list[Line] = []  # metadata met before the main title
+        self.pending_embedded: list[Line] = []  # metadata met in a block before its article's title
 
-    def walk(self, lines: list[_Line]) -> None:
+    def walk(self, lines: list[Line]) -> None:
         i = 0
         while i < len(lines):
             line = lines[i]
@@ -388,30 +174,31 @@ class _Walker:
                 lines = self._enter_block(lines, i)
             elif line.kind is LineKind.TEXT:
                 self._text(lines, i)
+                self.fresh = False
             else:
-                self._metadata(line)
+                self._metadata(lines, i)
             i += 1
 
-    def _enter_block(self, lines: list[_Line], i: int) -> list[_Line]:
+    def _enter_block(self, lines: list[Line], i: int) -> list[Line]:
         marker = lines[i]
         main = self.drafts[0] if self.drafts else None
         if main is not None and self._inline(main, marker):  # an inline "read also" (rule 4)
-            main.headlines.append(marker.payload)
-            self.headlines.append(marker.payload)
+            main.headlines.append(strip_bullet(marker.payload))
+            self.headlines.append(strip_bullet(marker.payload))
             return lines
-        self.in_block, self.chrome, self.marker = True, marker.chrome, marker.rule
+        self.in_block, self.chrome, self.marker, self.fresh = True, marker.chrome, marker.rule, True
+        self.after_headline = False
         self.current = None if self.drafts else self.current
         if not marker.payload:
             return lines
-        return [*lines[: i + 1], _Line(LineKind.TEXT, marker.payload), *lines[i + 1 :]]
+        return [*lines[: i + 1], Line(LineKind.TEXT, marker.payload), *lines[i + 1 :]]
 
-    def _inline(self, main: _Draft, marker: _Line) -> bool:
-        return (
-            bool(marker.payload and main.paragraphs)
-            and not (self.in_block or main.has_trailer or marker.glued or marker.chrome)
+    def _inline(self, main: _Draft, marker: Line) -> bool:
+        return bool(marker.payload and main.paragraphs) and not (
+            self.in_block or main.has_trailer or marker.glued or marker.chrome
         )
 
-    def _text(self, lines: list[_Line], i: int) -> None:
+    def _text(self, lines: list[Line], i: int) -> None:
         text = lines[i].text
         if not self.drafts:
             self.current = _Draft(text, "line:first")
@@ -422,28 +209,46 @@ class _Walker:
             self.in_block, self.marker, self.current = True, "after-trailer", None
         if not self.in_block:
             main.paragraphs.append(text)
-        elif _opens_article(lines, i) and not self.chrome:
-            self.current = _Draft(text, f"after-{self.marker}", marker=self.marker)
-            self.drafts.append(self.current)
-        elif _is_paragraph(text) and self.current is not None:
+        elif not self.chrome and _opens_article(lines, i, first=self.fresh):
+            self._open_embedded(strip_bullet(text))
+        elif is_paragraph(text) and self.current is not None and not self.fresh:
             self.current.paragraphs.append(text)
-        elif not _is_paragraph(text):
-            if not self.chrome:
-                (self.current or self.drafts[-1]).headlines.append(text)
-                self.headlines.append(text)
-            self.current = None
+        elif not is_paragraph(text) or self.fresh:
+            self._headline(strip_bullet(text))
         else:
             logger.debug("text page: dropped a paragraph outside any article: %.60s", text)
 
-    def _metadata(self, line: _Line) -> None:
-        draft = self.current or (self.drafts[0] if self.drafts else None)
-        if draft is None:
+    def _open_embedded(self, title: str) -> None:
+        self.current = _Draft(title, f"after-{self.marker}", marker=self.marker)
+        self.drafts.append(self.current)
+        for line in self.pending_embedded:
+            _apply_metadata(self.current, line)
+        self.pending_embedded.clear()
+        self.after_headline = False
+
+    def _headline(self, text: str) -> None:
+        if not self.chrome:
+            (self.current or self.drafts[-1]).headlines.append(text)
+            self.headlines.append(text)
+        self.current, self.after_headline = None, True
+        self.pending_embedded.clear()
+
+    def _metadata(self, lines: list[Line], i: int) -> None:
+        line = lines[i]
+        if not self.drafts:
             self.pending.append(line)
             return
-        _apply_metadata(draft, line)
+        if self.in_block and self.current is None:
+            j = _next_text(lines, i)
+            if j is not None and not self.chrome and _opens_article(lines, j, first=self.fresh):
+                self.pending_embedded.append(line)  # a dateline above an embedded title (rule 5)
+                return
+            if self.after_headline and line.kind is LineKind.DATELINE:
+                return  # the date of a related headline, not of any article here
+        _apply_metadata(self.current or self.drafts[0], line)
 
 
-def _apply_metadata(draft: _Draft, line: _Line) -> None:
+def _apply_metadata(draft: _Draft, line: Line) -> None:
     if line.kind is LineKind.DATELINE:
         for field_name, value, rule in line.dates:
             if getattr(draft, field_name) is None:
@@ -476,13 +281,18 @@ def _language(text: str) -> str | None:
 
 
 def _trailing_credit(draft: _Draft) -> None:
-    """Rule 5: "… (واس)" closing the last paragraph credits the original source when no line did."""
+    """Rule 5: "… (واس)" closing the last paragraph, else "الرياض - واس:" opening the first, credits the
+    original source when no line did."""
     if draft.source is not None or not draft.paragraphs:
         return
-    match = _TRAILING_CREDIT.search(draft.paragraphs[-1])
-    if match is not None and match["value"] in AGENCIES:
-        draft.source = match["value"]
-        draft.evidence["original_source"] = "credit:trailing"
+    for match, rule in (
+        (_TRAILING_CREDIT.search(draft.paragraphs[-1]), "credit:trailing"),
+        (_LEADING_CREDIT.match(draft.paragraphs[0]), "credit:leading"),
+    ):
+        if match is not None and match["value"].strip() in AGENCIES:
+            draft.source = match["value"].strip()
+            draft.evidence["original_source"] = rule
+            return
 
 
 def _to_article(draft: _Draft, provenance: Provenance, main_id: ArticleId | None) -> Article:
@@ -526,12 +336,14 @@ def parse_text_page(
 
     ``fetched_at`` doubles as the reference time for datelines: a date after it is never a publication date.
     """
-    classified = [c for c in (_classify(line, fetched_at) for line in _lines(text)) if c is not None]
+    classified = [c for c in (classify(line, fetched_at) for line in split_lines(text)) if c is not None]
     walker = _Walker()
     walker.walk(classified)
     if not walker.drafts:
         return TextPage((), ())
-    for line in walker.pending:  # metadata above the title (a dateline first, say) belongs to the main article
+    for (
+        line
+    ) in walker.pending:  # metadata above the title (a dateline first, say) belongs to the main article
         _apply_metadata(walker.drafts[0], line)
     provenance = Provenance(source=source, fetched_at=fetched_at, raw_sha256=raw_sha256)
     main = _to_article(walker.drafts[0], provenance, None)

@@ -117,4 +117,6 @@ def test_as_published() -> None:
 
 def test_patterns_are_a_registry() -> None:
     # Hijri and relative datelines slot in as new entries; the four Gregorian shapes are there now.
-    assert {"day_month_year", "month_day_year", "year_month_day", "day_month_year_numeric"} <= set(DATE_PATTERNS)
+    assert {"day_month_year", "month_day_year", "year_month_day", "day_month_year_numeric"} <= set(
+        DATE_PATTERNS
+    )

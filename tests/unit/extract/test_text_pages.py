@@ -47,7 +47,10 @@ def seed() -> tuple[TextPage, dict[str, Any]]:
         pytest.skip("../shared/seed is not present")
     fetched = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
     page = parse_text_page(
-        (SEED / "seed-page.txt").read_text(encoding="utf-8"), source="seed-page.txt", fetched_at=fetched, raw_sha256="ab"
+        (SEED / "seed-page.txt").read_text(encoding="utf-8"),
+        source="seed-page.txt",
+        fetched_at=fetched,
+        raw_sha256="ab",
     )
     expected = json.loads((SEED / "seed-page.expected.json").read_text(encoding="utf-8"))
     return page, expected
@@ -81,7 +84,9 @@ def test_seed_related_headlines(seed: tuple[TextPage, dict[str, Any]]) -> None:
 def test_seed_identity_provenance_evidence(seed: tuple[TextPage, dict[str, Any]]) -> None:
     page, _ = seed
     main, embedded = page.articles
-    assert main.id == article_identity(canonical_url=None, url=None, title=main.title, first_paragraph=main.paragraphs[0])
+    assert main.id == article_identity(
+        canonical_url=None, url=None, title=main.title, first_paragraph=main.paragraphs[0]
+    )
     assert embedded.embedded_in == main.id and main.embedded_in is None
     assert main.provenance == Provenance("seed-page.txt", dt.datetime(2025, 6, 1, tzinfo=dt.UTC), "ab")
     assert main.lead is None and main.language == "ar" and embedded.language == "ar"
@@ -117,7 +122,10 @@ def test_golden_page(page_path: Path) -> None:
 def test_eval_script_all_facts_right() -> None:
     run = subprocess.run(
         [sys.executable, str(EVAL_SCRIPT), "--gold", str(GOLDEN), "--gold", str(SEED)],
-        capture_output=True, text=True, check=True, cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
     )
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     assert set(figures) == {"pages", "pages_all_right", "facts", "facts_right"}
@@ -127,7 +135,9 @@ def test_eval_script_all_facts_right() -> None:
 
 
 def test_published_with_time_and_zone_is_aware() -> None:
-    page = parse_text_page("عنوان الخبر\nنشر في: 21 يوليو 2015 - 10:30 م بتوقيت مكة المكرمة\nفقرة أولى.", source="t")
+    page = parse_text_page(
+        "عنوان الخبر\nنشر في: 21 يوليو 2015 - 10:30 م بتوقيت مكة المكرمة\nفقرة أولى.", source="t"
+    )
     published = page.articles[0].published
     assert isinstance(published, dt.datetime)
     assert published.utcoffset() == dt.timedelta(hours=3) and published.hour == 22
@@ -178,3 +188,65 @@ def test_empty_and_title_only_pages() -> None:
 def test_english_language() -> None:
     page = parse_text_page("Markets rally\nStocks rose on Monday.", source="t")
     assert page.articles[0].language == "en"
+
+
+def test_invisible_marks_and_bom_are_removed() -> None:
+    page = parse_text_page("\ufeffعنوان الخبر\n\u200fاقرأ\u00a0أيضا:\nعنوان مضمن\nفقرة مضمنة.", source="t")
+    assert page.articles[0].title == "عنوان الخبر"
+    assert page.articles[1].title == "عنوان مضمن"
+
+
+def test_share_bar_dropped_but_network_headline_kept() -> None:
+    text = "عنوان\nشارك: فيسبوك | تويتر | واتساب\nفيس بوك\nفقرة أولى.\nاقرأ أيضاً\nتويتر تحظر حسابات مزيفة"
+    page = parse_text_page(text, source="t")
+    assert page.articles[0].paragraphs == ("فقرة أولى.",)
+    assert page.related_headlines == ("تويتر تحظر حسابات مزيفة",)
+
+
+def test_hijri_dual_dateline_is_a_dateline() -> None:
+    text = "عنوان\nالاثنين 15 رمضان 1445هـ الموافق 25 مارس 2024م\nفقرة أولى."
+    article = parse_text_page(text, source="t").articles[0]
+    assert article.published == dt.date(2024, 3, 25) and article.paragraphs == ("فقرة أولى.",)
+
+
+def test_sentence_with_a_date_is_prose() -> None:
+    article = parse_text_page("عنوان\nوفي 3 أغسطس 2015 وقع الاتفاق.\nفقرة.", source="t").articles[0]
+    assert article.published is None and len(article.paragraphs) == 2
+
+
+def test_first_line_of_block_ending_with_colon_is_a_title() -> None:
+    text = "عنوان\nفقرة أولى.\nطالع أيضا\nتعرف على الشروط الجديدة:\nفقرة مضمنة تنتهي بنقطة."
+    embedded = parse_text_page(text, source="t").articles[1]
+    assert embedded.title == "تعرف على الشروط الجديدة:" and embedded.paragraphs == (
+        "فقرة مضمنة تنتهي بنقطة.",
+    )
+
+
+def test_bullets_removed_from_headlines_and_markers() -> None:
+    page = parse_text_page("عنوان\nفقرة أولى.\n► مواضيع ذات صلة:\n- عنوان أول\n• عنوان ثان", source="t")
+    assert page.related_headlines == ("عنوان أول", "عنوان ثان")
+
+
+def test_dateline_above_embedded_title_and_after_headline() -> None:
+    text = (
+        "عنوان\nفقرة أولى.\nأخبار ذات صلة\nعنوان أول للخبر\n2024/03/02\n"
+        "اقرأ أيضا:\n12 مارس 2024\nعنوان مضمن\nفقرة مضمنة."
+    )
+    page = parse_text_page(text, source="t")
+    main, embedded = page.articles
+    assert main.published is None and embedded.published == dt.date(2024, 3, 12)
+    assert page.related_headlines == ("عنوان أول للخبر",)
+
+
+def test_one_tag_a_line_and_dash_labels() -> None:
+    text = "عنوان\nكتب - أحمد علي\nفقرة أولى.\nالمصدر - الجزيرة\nكلمات دلالية:\nغزة\nالهدنة"
+    article = parse_text_page(text, source="t").articles[0]
+    assert article.authors == ("أحمد علي",) and article.original_source == "الجزيرة"
+    assert article.tags == ("غزة", "الهدنة") and article.paragraphs == ("فقرة أولى.",)
+
+
+def test_leading_agency_credit() -> None:
+    text = "عنوان\nالقاهرة (أ ش أ) - قال الوزير إن الخطة ستبدأ.\nفقرة."
+    article = parse_text_page(text, source="t").articles[0]
+    assert article.original_source == "أ ش أ" and article.evidence["original_source"] == "credit:leading"
+    assert article.paragraphs[0].startswith("القاهرة (أ ش أ)")
