@@ -1,0 +1,147 @@
+"""Shared machinery of the retrieval evaluations: corpus loading, one BM25 engine, metrics, naba's system row.
+
+Every analyzer row is scored with the same engine: bm25s with its defaults (Lucene BM25, k1=1.5, b=0.75),
+document = title twice + body, query = the query text through the same analyzer. Not part of the product.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared"
+DEFAULT_CORPUS = SHARED / "data" / "saudinewsnet" / "dataset"
+
+Analyze = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    url: str
+    title: str
+    content: str
+    date: str
+
+
+def load_corpus(path: Path) -> list[Doc]:
+    """All articles of the SaudiNewsNet zips under ``path`` (or one zip), in file order."""
+    zips = sorted(path.glob("*.zip")) if path.is_dir() else [path]
+    docs: list[Doc] = []
+    for zp in zips:
+        with zipfile.ZipFile(zp) as zf:
+            for name in zf.namelist():
+                for rec in json.loads(zf.read(name)):
+                    docs.append(Doc(rec["url"], rec.get("title") or "", rec.get("content") or "",
+                                    rec.get("date_extracted") or ""))
+    return docs
+
+
+class Engine:
+    """A bm25s index over ``docs`` analyzed by one analyzer."""
+
+    def __init__(self, docs: Sequence[Doc], analyze: Analyze) -> None:
+        self.analyze = analyze
+        t0 = time.perf_counter()
+        corpus = [(t := analyze(d.title)) + t + analyze(d.content) for d in docs]
+        self.analyze_s = time.perf_counter() - t0
+        self.model = bm25s.BM25(k1=1.5, b=0.75)
+        self.model.index(corpus, show_progress=False)
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = [t for t in self.analyze(query) if t in self.model.vocab_dict]
+        if not tokens:
+            return np.zeros(self.model.scores["num_docs"], dtype=np.float32)
+        return np.asarray(self.model.get_scores(tokens))
+
+
+def top_k(scores: np.ndarray, k: int, exclude: int | None = None) -> list[int]:
+    """Indices of the k best scores (ties by index), skipping ``exclude`` and zero scores."""
+    if exclude is not None:
+        scores = scores.copy()
+        scores[exclude] = -1.0
+    n = min(k, len(scores))
+    idx = np.argpartition(-scores, n - 1)[:n]
+    idx = idx[np.lexsort((idx, -scores[idx]))]
+    return [int(i) for i in idx if scores[i] > 0]
+
+
+# --- metrics -----------------------------------------------------------------------------------------------
+def mrr_at(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
+    for i, u in enumerate(ranked[:k]):
+        if u in relevant:
+            return 1.0 / (i + 1)
+    return 0.0
+
+
+def dcg(gains: Iterable[float]) -> float:
+    return sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+
+
+def ndcg_at(ranked: Sequence[str], gains: dict[str, float], k: int = 10) -> float:
+    ideal = dcg(sorted((g for g in gains.values() if g > 0), reverse=True)[:k])
+    return dcg(gains.get(u, 0.0) for u in ranked[:k]) / ideal if ideal > 0 else 0.0
+
+
+def recall_at(ranked: Sequence[str], relevant: set[str], k: int = 100) -> float:
+    return len(relevant.intersection(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def mean(xs: Sequence[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+# --- naba's own search (the system row) --------------------------------------------------------------------
+SystemSearch = Callable[[str], list[str]]
+
+
+def open_system(corpus: Path) -> tuple[SystemSearch | None, str]:
+    """Ingest the corpus into a fresh naba store; return (search(query) -> urls, note). None when unavailable."""
+    try:
+        from naba.config import load_settings
+        from naba.pipeline import Naba
+        from naba.types import SearchQuery
+    except Exception as exc:  # naba.pipeline is being built in parallel: report, do not fail the analyzer rows
+        return None, f"unavailable ({type(exc).__name__}: {exc})"
+    # Empty SaudiNewsNet records are reported by ingest; their warnings are not figures.
+    logging.getLogger("naba").setLevel(logging.ERROR)
+    tmp = Path(tempfile.mkdtemp(prefix="naba-eval-"))
+    try:
+        naba = Naba.open(load_settings({"db": str(tmp / "naba.db")}, environ={}))
+        t0 = time.perf_counter()
+        naba.ingest([corpus])
+        note = f"ingest {time.perf_counter() - t0:.1f}s"
+    except Exception as exc:
+        return None, f"unavailable ({type(exc).__name__}: {exc})"
+
+    def search(q: str) -> list[str]:
+        # 101: the query article itself may be among the hits and is removed by the caller.
+        res = naba.search(SearchQuery(text=q, limit=101), highlight=False)
+        return [h.article.url or "" for h in res.hits]
+
+    return search, note
+
+
+def print_table(title: str, rows: dict[str, dict[str, float]], keys: Sequence[str]) -> None:
+    print(f"\n{title}")
+    print(f"{'analyzer':<12}" + "".join(f"{k:>18}" for k in keys))
+    for name, row in rows.items():
+        cells = "".join(f"{row[k]:>18.4f}" if isinstance(row.get(k), float) else f"{row.get(k, '-')!s:>18}"
+                        for k in keys)
+        print(f"{name:<12}{cells}")
+    sys.stdout.flush()
+
+
+WORD_RE = re.compile(r"\w+")

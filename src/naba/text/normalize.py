@@ -1,0 +1,165 @@
+"""Arabic search normalization: pure, idempotent, named steps.
+
+Contract
+--------
+* Every step is a pure ``str -> str`` function; :func:`normalize` applies :data:`STEPS` in order and
+  repeats until nothing changes, so ``normalize(normalize(s)) == normalize(s)`` for every string
+  (property-tested). No stemming and no spelling-variant folding happen here.
+* Steps may delete characters (marks, tatweel) or change length (NFKC ligatures, case folding), so offsets
+  into the original text are never computed on normalized text: the tokenizer finds tokens in the
+  original and normalizes each token on its own.
+
+Teh marbuta policy
+------------------
+``ة`` is folded to ``ه`` here, in the search normalization, because readers and sites type both
+(``مدرسه`` / ``مدرسة``) and the light stemmer strips the ending either way. Folding before the stemmer is
+safe for naba's own stemmer (its suffix rules are written on folded forms); it is NOT safe for Snowball,
+whose suffix rules expect ``ة``, which is why the Snowball baseline in ``eval/`` does not use this step.
+The same holds for ``ى -> ي``: final ``ى``/``ي`` are interchanged in live text (الدورى / الدوري).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Final
+
+from naba.text import chars
+
+Step = Callable[[str], str]
+
+
+def _table(mapping: dict[str, str], delete: str = "") -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(k): v for k, v in mapping.items()}
+    table.update({ord(c): None for c in delete})
+    return table
+
+
+_MARKS_TABLE: Final = _table({}, chars.DIACRITICS + chars.COMBINING_HAMZA_MARKS + chars.TATWEEL)
+_INVISIBLE_TABLE: Final = _table({}, chars.INVISIBLE_MARKS)
+_ALEF_TABLE: Final = _table(dict.fromkeys(chars.ALEF_FORMS, chars.ALEF))
+_MAQSURA_TABLE: Final = _table(
+    {chars.ALEF_MAQSURA: chars.YEH, chars.FARSI_YEH: chars.YEH, chars.KEHEH: chars.KAF}
+)
+_TEH_MARBUTA_TABLE: Final = _table({chars.TEH_MARBUTA: chars.HEH})
+_DIGIT_TABLE: Final = _table(
+    {
+        **dict(zip(chars.EASTERN_DIGITS, chars.ASCII_DIGITS, strict=True)),
+        **dict(zip(chars.PERSIAN_DIGITS, chars.ASCII_DIGITS, strict=True)),
+        chars.ARABIC_DECIMAL_SEPARATOR: ".",
+        chars.ARABIC_THOUSANDS_SEPARATOR: ",",
+        chars.ARABIC_PERCENT: "%",
+    }
+)
+_PUNCT_TABLE: Final = _table(
+    {
+        chars.ARABIC_COMMA: ",",
+        chars.ARABIC_SEMICOLON: ";",
+        chars.ARABIC_QUESTION_MARK: "?",
+        chars.LEFT_GUILLEMET: '"',
+        chars.RIGHT_GUILLEMET: '"',
+        chars.ARABIC_FULL_STOP: ".",
+    }
+)
+
+
+def nfkc(text: str) -> str:
+    """Unicode NFKC: folds presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF) and composes hamza marks."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove tashkeel (U+064B–U+0652), superscript alef (U+0670), stray combining hamza/madda and tatweel."""
+    return text.translate(_MARKS_TABLE)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove bidi and zero-width marks (LRM, RLM, ZWSP, ZWNJ, ZWJ, isolates, ALM)."""
+    return text.translate(_INVISIBLE_TABLE)
+
+
+def fold_alef(text: str) -> str:
+    """أ إ آ ٱ -> ا."""
+    return text.translate(_ALEF_TABLE)
+
+
+def fold_alef_maqsura(text: str) -> str:
+    """ى -> ي (and Persian ی -> ي, ک -> ك, which appear in copied text)."""
+    return text.translate(_MAQSURA_TABLE)
+
+
+def fold_teh_marbuta(text: str) -> str:
+    """ة -> ه (see the module docstring for the policy)."""
+    return text.translate(_TEH_MARBUTA_TABLE)
+
+
+def fold_digits(text: str) -> str:
+    """Eastern Arabic and Persian digits -> ASCII; ٫ ٬ ٪ -> . , %."""
+    return text.translate(_DIGIT_TABLE)
+
+
+def map_punctuation(text: str) -> str:
+    """، ؛ ؟ « » ۔ -> , ; ? " " ."""
+    return text.translate(_PUNCT_TABLE)
+
+
+def fold_case(text: str) -> str:
+    """Lower-case Latin (and any other cased script)."""
+    return text.lower()
+
+
+# The full search normalization, in order. NFKC comes first so that the later steps see canonical letters.
+STEPS: Final[tuple[tuple[str, Step], ...]] = (
+    ("nfkc", nfkc),
+    ("strip_invisible", strip_invisible),
+    ("strip_diacritics", strip_diacritics),
+    ("fold_alef", fold_alef),
+    ("fold_alef_maqsura", fold_alef_maqsura),
+    ("fold_teh_marbuta", fold_teh_marbuta),
+    ("fold_digits", fold_digits),
+    ("map_punctuation", map_punctuation),
+    ("fold_case", fold_case),
+)
+
+# Everything after NFKC is a character map; composing the maps into one table makes normalize() one pass.
+_COMBINED_TABLE: Final = {
+    **_DIGIT_TABLE,
+    **_PUNCT_TABLE,
+    **_TEH_MARBUTA_TABLE,
+    **_MAQSURA_TABLE,
+    **_ALEF_TABLE,
+    **_MARKS_TABLE,
+    **_INVISIBLE_TABLE,
+}
+_MAX_ROUNDS: Final = 4  # NFKC/lower after deletions converge in 1-2 rounds; the cap only guards pathologies
+
+
+def _one_round(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_COMBINED_TABLE).lower()
+
+
+def normalize(text: str) -> str:
+    """The full search normalization (all of :data:`STEPS`), no stemming; idempotent."""
+    out = _one_round(text)
+    if unicodedata.is_normalized("NFKC", out):
+        # The maps only emit NFKC-stable, lower-case characters; only a deletion that lets NFKC compose
+        # anew (e.g. alef + stray madda) needs another round.
+        return out
+    for _ in range(_MAX_ROUNDS):
+        again = _one_round(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def normalize_stepwise(text: str) -> str:
+    """The same result as :func:`normalize`, applying the named steps one by one (for tests and debugging)."""
+    out = text
+    for _ in range(_MAX_ROUNDS + 1):
+        prev = out
+        for _name, step in STEPS:
+            out = step(out)
+        if out == prev:
+            break
+    return out
