@@ -127,6 +127,8 @@ def open_system(corpus: Path) -> tuple[SystemSearch | None, str]:
         return None, f"unavailable ({type(exc).__name__}: {exc})"
 
     def search(q: str) -> list[str]:
+        # The query is the headline as plain words: its quotation marks are not naba's phrase operator.
+        q = q.replace('"', " ").replace("“", " ").replace("”", " ")
         # 101: the query article itself may be among the hits and is removed by the caller.
         res = naba.search(SearchQuery(text=q, limit=101), highlight=False)
         return [h.article.url or "" for h in res.hits]

@@ -1,9 +1,10 @@
 """The search service: parse a reader's query, ask the index, load articles from the store, highlight.
 
 Query syntax: free words are analyzed like the indexed text (normalized, clitics stripped, stemmed, spelling
-variants folded) and ranked with BM25 over title (boosted) and body; text in double quotes (also « » and
-“ ”) is a phrase that must occur as consecutive tokens after normalization, without stemming or variant
-folding.
+variants folded) and ranked with BM25 over title (boosted) and body; text in double quotes ("…", or the “…”
+that phone keyboards type) is a phrase that must occur as consecutive tokens after normalization, without
+stemming or variant folding. Arabic quotation marks « » are ordinary punctuation: headlines use them for
+quotations, and a pasted headline must not turn into a phrase filter.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from naba.search.highlight import OffsetAnalyzer, match_ranges, snippet, to_span
 from naba.store.base import Store
 from naba.types import SearchHit, SearchQuery, SearchResults
 
-_PHRASE = re.compile(r'"([^"]*)"|«([^»]*)»|“([^”]*)”')
+_PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”')
 # A page of results is bounded so one request cannot ask the index for everything.
 MAX_LIMIT = 1000
 
