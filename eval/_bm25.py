@@ -44,8 +44,14 @@ def load_corpus(path: Path) -> list[Doc]:
         with zipfile.ZipFile(zp) as zf:
             for name in zf.namelist():
                 for rec in json.loads(zf.read(name)):
-                    docs.append(Doc(rec["url"], rec.get("title") or "", rec.get("content") or "",
-                                    rec.get("date_extracted") or ""))
+                    docs.append(
+                        Doc(
+                            rec["url"],
+                            rec.get("title") or "",
+                            rec.get("content") or "",
+                            rec.get("date_extracted") or "",
+                        )
+                    )
     return docs
 
 
@@ -113,7 +119,9 @@ def open_system(corpus: Path) -> tuple[SystemSearch | None, str]:
         from naba.config import load_settings
         from naba.pipeline import Naba
         from naba.types import SearchQuery
-    except Exception as exc:  # naba.pipeline is being built in parallel: report, do not fail the analyzer rows
+    except (
+        Exception
+    ) as exc:  # naba.pipeline is being built in parallel: report, do not fail the analyzer rows
         return None, f"unavailable ({type(exc).__name__}: {exc})"
     # Empty SaudiNewsNet records are reported by ingest; their warnings are not figures.
     logging.getLogger("naba").setLevel(logging.ERROR)
@@ -140,8 +148,9 @@ def print_table(title: str, rows: dict[str, dict[str, float]], keys: Sequence[st
     print(f"\n{title}")
     print(f"{'analyzer':<12}" + "".join(f"{k:>18}" for k in keys))
     for name, row in rows.items():
-        cells = "".join(f"{row[k]:>18.4f}" if isinstance(row.get(k), float) else f"{row.get(k, '-')!s:>18}"
-                        for k in keys)
+        cells = "".join(
+            f"{row[k]:>18.4f}" if isinstance(row.get(k), float) else f"{row.get(k, '-')!s:>18}" for k in keys
+        )
         print(f"{name:<12}{cells}")
     sys.stdout.flush()
 

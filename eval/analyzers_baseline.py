@@ -53,7 +53,7 @@ def light10_stem(word: str) -> str:
         if word.startswith(p):
             if (len(p) == 1 and len(word) < 4) or len(word) < len(p) + 2:
                 continue
-            word = word[len(p):]
+            word = word[len(p) :]
             break
     for s in _L10_SUFFIXES:
         if word.endswith(s) and len(word) >= len(s) + 2:

@@ -35,7 +35,16 @@ from _bm25 import (
 )
 from analyzers_baseline import baselines
 
-KEYS = ("queries", "mrr10", "ndcg10", "recall100", "hard_queries", "hard_mrr10", "hard_ndcg10", "hard_recall100")
+KEYS = (
+    "queries",
+    "mrr10",
+    "ndcg10",
+    "recall100",
+    "hard_queries",
+    "hard_mrr10",
+    "hard_ndcg10",
+    "hard_recall100",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +66,9 @@ def load_queries(gold: Path) -> list[Query]:
         if len(story) < 2:
             continue
         rel = frozenset(o["url"] for o in story if o["url"] != r["url"])
-        hard = frozenset(o["url"] for o in story if o["url"] != r["url"] and (r["dup"] is None or o["dup"] != r["dup"]))
+        hard = frozenset(
+            o["url"] for o in story if o["url"] != r["url"] and (r["dup"] is None or o["dup"] != r["dup"])
+        )
         queries.append(Query(r["url"], r["title"], rel, hard))
     return queries
 
@@ -68,7 +79,9 @@ def score_rankings(queries: list[Query], rankings: list[list[str]]) -> dict[str,
     return {
         "queries": len(queries),
         "mrr10": mean([mrr_at(r, set(q.relevant)) for q, r in zip(queries, rankings, strict=True)]),
-        "ndcg10": mean([ndcg_at(r, dict.fromkeys(q.relevant, 1.0)) for q, r in zip(queries, rankings, strict=True)]),
+        "ndcg10": mean(
+            [ndcg_at(r, dict.fromkeys(q.relevant, 1.0)) for q, r in zip(queries, rankings, strict=True)]
+        ),
         "recall100": mean([recall_at(r, set(q.relevant)) for q, r in zip(queries, rankings, strict=True)]),
         "hard_queries": len(hard),
         "hard_mrr10": mean([mrr_at(r, set(q.hard_relevant)) for q, r in hard]),
@@ -79,7 +92,9 @@ def score_rankings(queries: list[Query], rankings: list[list[str]]) -> dict[str,
 
 def engine_rankings(engine: Engine, docs: list[Doc], queries: list[Query]) -> list[list[str]]:
     index = {d.url: i for i, d in enumerate(docs)}
-    return [[docs[i].url for i in top_k(engine.scores(q.title), 100, exclude=index.get(q.url))] for q in queries]
+    return [
+        [docs[i].url for i in top_k(engine.scores(q.title), 100, exclude=index.get(q.url))] for q in queries
+    ]
 
 
 def system_rankings(search: object, queries: list[Query]) -> list[list[str]]:
@@ -99,8 +114,9 @@ def main() -> None:
     rows: dict[str, dict[str, float]] = {}
     for name, analyze in baselines().items():
         rows[name] = score_rankings(queries, engine_rankings(Engine(docs, analyze), docs, queries))
-    print_table(f"Retrieval: {len(queries)} title queries over {len(docs)} articles (bm25s k1=1.5 b=0.75)",
-                rows, KEYS)
+    print_table(
+        f"Retrieval: {len(queries)} title queries over {len(docs)} articles (bm25s k1=1.5 b=0.75)", rows, KEYS
+    )
 
     system: dict[str, object] = {"system": "unavailable (--no-system)"}
     if not args.no_system:

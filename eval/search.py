@@ -37,8 +37,9 @@ def load_gold(queries_path: Path) -> tuple[dict[str, str], dict[str, dict[str, f
     return queries, qrels
 
 
-def score_rankings(queries: dict[str, str], qrels: dict[str, dict[str, float]],
-                   rankings: dict[str, list[str]]) -> dict[str, float]:
+def score_rankings(
+    queries: dict[str, str], qrels: dict[str, dict[str, float]], rankings: dict[str, list[str]]
+) -> dict[str, float]:
     nd, cnd, p10, j10 = [], [], [], []
     for qid in queries:
         judged = qrels.get(qid, {})
@@ -48,8 +49,13 @@ def score_rankings(queries: dict[str, str], qrels: dict[str, dict[str, float]],
         top = ranked[:10]
         p10.append(sum(1 for u in top if judged.get(u, 0) >= 1) / 10)
         j10.append(sum(1 for u in top if u in judged) / 10)
-    return {"queries": len(queries), "ndcg10": mean(nd), "condensed_ndcg10": mean(cnd), "p10": mean(p10),
-            "judged10": mean(j10)}
+    return {
+        "queries": len(queries),
+        "ndcg10": mean(nd),
+        "condensed_ndcg10": mean(cnd),
+        "p10": mean(p10),
+        "judged10": mean(j10),
+    }
 
 
 def main() -> None:
@@ -66,7 +72,9 @@ def main() -> None:
         engine = Engine(docs, analyze)
         rankings = {qid: [docs[i].url for i in top_k(engine.scores(q), DEPTH)] for qid, q in queries.items()}
         rows[name] = score_rankings(queries, qrels, rankings)
-    print_table(f"Search: {len(queries)} short queries over {len(docs)} articles (bm25s k1=1.5 b=0.75)", rows, KEYS)
+    print_table(
+        f"Search: {len(queries)} short queries over {len(docs)} articles (bm25s k1=1.5 b=0.75)", rows, KEYS
+    )
 
     system: dict[str, object] = {"system": "unavailable (--no-system)"}
     if not args.no_system:

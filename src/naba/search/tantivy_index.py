@@ -51,7 +51,7 @@ def _schema() -> tantivy.Schema:
 class TantivyIndex:
     """A :class:`naba.search.base.SearchIndex` in a folder, for one analyzer preset."""
 
-    def __init__(self, path: str | Path, *, analyzer: str, title_boost: float = 2.0) -> None:
+    def __init__(self, path: str | Path, *, analyzer: str, title_boost: float) -> None:
         self.path = Path(path)
         self.analyzer = analyzer
         self.title_boost = title_boost

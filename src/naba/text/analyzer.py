@@ -15,36 +15,36 @@ Contract
   and each distinct token is analyzed once per process (bounded cache, :data:`CACHE_MAX_ENTRIES`).
 
 Calibration (bm25s k1=1.5 b=0.75, document = title x2 + body, whole 31,030-article corpus; stories-dev
-retrieval: 555 title queries, 374 hard; queries-dev search: 30 queries; dev sets scored as a whole):
+retrieval: 555 title queries, 374 hard; queries-dev search: 30 queries; dev sets scored as a whole, never
+per query; ``eval/retrieval.py`` and ``eval/search.py``):
 
-    analyzer / candidate                  MRR@10  nDCG@10  hardMRR  hard nDCG | cond.nDCG@10  nDCG@10
-    raw (word, lower)                      0.8218  0.7323   0.5298   0.5004   |    0.8694     0.6026
-    snowball (PyStemmer)                  0.8481  0.7615   0.5590   0.5396   |    0.9274     0.5999
-    light10 (Lucene rules)                0.8318  0.7478   0.5494   0.5214   |    0.9267     0.6161
-    ar-search-v1 (shipped)                0.8375  0.7547   0.5546   0.5284   |    0.9313     0.6275
-      - without variant folding           0.8377  0.7552   0.5546   0.5289   |    0.9281     0.6266
-      - without stopwords                 0.8354  0.7549   0.5559   0.5294   |    0.9286     0.6168
-      - و stripped only if 4+ remain      0.8380  0.7562   0.5524   0.5287   |    0.9309     0.6276
-      - suffix guard 3 letters            0.8364  0.7537   0.5539   0.5268   |    0.9319     0.6314
-      + pronoun suffixes هما كما هم هن كم نا 0.8414  0.7561   0.5516   0.5274   |    0.9317     0.6219
-      + surface form kept as 2nd term     0.8404  0.7563   0.5560   0.5362   |    0.9223     0.6241
-      + bare ب ك ل when 4+ remain          0.8386  0.7633   0.5522   0.5368   |    0.9274     0.6441
-      + bare ب ك ل when 5+ remain          0.8398  0.7606   0.5511   0.5326   |    0.9274     0.6368
-      + pronoun suffixes and ب ك ل (4+)    0.8410  0.7636   0.5529   0.5360   |    0.9274     0.6330
+    analyzer / candidate                         MRR@10  nDCG@10  hardMRR  hard nDCG | cond.nDCG@10
+    raw (word, lower)                             0.8218  0.7323   0.5298   0.5004   |    0.8694
+    snowball (PyStemmer)                          0.8481  0.7615   0.5590   0.5396   |    0.9274
+    light10 (Lucene rules)                        0.8318  0.7478   0.5494   0.5214   |    0.9267
+    naba light10-style stemmer, stacked clitics   0.8375  0.7547   0.5546   0.5284   |    0.9313
+      + pronoun suffixes, bare ب ك ل (4+)          0.8410  0.7636   0.5529   0.5360   |    0.9274
+      + stem and surface form as two terms        0.8404  0.7563   0.5560   0.5362   |    0.9223
+      + ISRI root as a second term                0.8440  0.7649   0.5538   0.5415   |    0.9446
+    Snowball after naba's normalization           0.8487  0.7651   0.5568   0.5413   |    0.9276
+      + article chains reduced (وال -> ال)         0.8463  0.7641   0.5562   0.5392   |    0.9329
+      + stem bigrams as extra terms               0.8350  0.7510   0.5508   0.5318   |    0.9159
+      + ISRI root as a second term                0.8529  0.7712   0.5591   0.5477   |    0.9454
+      + stopwords dropped                         0.8532  0.7717   0.5611   0.5481   |    0.9464
+      + bare -ات plural fixed                      0.8534  0.7710   0.5628   0.5485   |    0.9464
+      roots only for words of 5+ letters (v1)     see the README table (eval/retrieval.py, eval/search.py)
 
-``ar-search-v1`` is the best on the short-query set (the headline of search quality) and beats raw and
-light10 on title retrieval, but it does NOT yet beat Snowball on title retrieval (MRR@10 0.8375 vs 0.8481,
-hard 0.5546 vs 0.5590): Snowball also strips bare prepositions and verb prefixes, which helps long title
-queries and hurts short ones. Closing that gap is the work of a v2 preset.
+``ar-search-v1`` = Snowball with naba's fixes + ISRI roots of words of 5+ letters + stopwords dropped +
+spelling variants folded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
-from naba.text.normalize import normalize
-from naba.text.stem import LightStemmer
+from naba.text.normalize import fold_teh_marbuta, normalize, normalize_for_stemming
+from naba.text.stem import ArabicStemmer
 from naba.text.stopwords import STOPWORDS
 from naba.text.tokenize import PLAIN_TOKEN_RE, find_tokens, hashtag_words
 from naba.text.variants import build_stem_map
@@ -55,14 +55,17 @@ CACHE_MAX_ENTRIES: Final = 2_000_000  # ~distinct forms of several years of news
 MIN_WORD_LEN: Final = 2  # one-letter words are detached clitics (و, ب) or initials: no search value
 
 
+# Root terms carry a mark that no token can contain, so a root never collides with a stem or a word.
+ROOT_MARK: Final = "√"
+
+
 @dataclass(frozen=True, slots=True)
 class AnalyzerConfig:
     """What a preset does; presets are values of this type, registered under a versioned name."""
 
-    stemmer: LightStemmer = field(default_factory=LightStemmer)
     fold_variants: bool = True
     drop_stopwords: bool = True
-    keep_surface: bool = False  # also emit the unstemmed normalized word when it differs from the stem
+    emit_roots: bool = True
 
 
 class Analyzer:
@@ -71,29 +74,32 @@ class Analyzer:
     def __init__(self, name: str, config: AnalyzerConfig) -> None:
         self.name = name
         self.config = config
-        self._variants = build_stem_map(config.stemmer.stem) if config.fold_variants else {}
+        self._stemmer = ArabicStemmer()
+        self._variants = build_stem_map(self._stemmer.stem) if config.fold_variants else {}
         self._stopwords = STOPWORDS if config.drop_stopwords else frozenset()
         self._cache: dict[str, tuple[str, ...]] = {}
 
     # --- per-token analysis (cached) -------------------------------------------------------------------
     def _word_terms(self, word: str) -> tuple[str, ...]:
-        if (len(word) < MIN_WORD_LEN and not word.isdigit()) or word in self._stopwords:
+        """Stem (variant-folded) and, for long words, the root of one word normalized for stemming."""
+        if (len(word) < MIN_WORD_LEN and not word.isdigit()) or fold_teh_marbuta(word) in self._stopwords:
             return ()
-        stem = self.config.stemmer.stem(word)
-        stem = self._variants.get(stem, stem)
-        if self.config.keep_surface and stem != word:
-            return (stem, word)
-        return (stem,)
+        stem = self._stemmer.stem(word)
+        canonical = self._variants.get(stem)
+        if canonical is not None:
+            return (canonical,)  # a listed name: no root
+        root = self._stemmer.root(word) if self.config.emit_roots else None
+        return (stem, ROOT_MARK + root) if root else (stem,)
 
     def _token_terms(self, normalized: str) -> tuple[str, ...]:
-        """Terms of one normalized token (a hashtag gives one term per word; a URL is one term)."""
+        """Terms of one normalized token (a hashtag gives the terms of each word; a URL is one term)."""
         if normalized.startswith("#"):
             words = hashtag_words(normalized)
         elif normalized[:4] in ("http", "www."):
             return (normalized,)
         else:
             words = [normalized]
-        return tuple(t for w in words for t in self._word_terms(w) if t)
+        return tuple(t for w in words for t in self._word_terms(w))
 
     def _cached_terms(self, normalized: str) -> tuple[str, ...]:
         terms = self._cache.get(normalized)
@@ -108,7 +114,7 @@ class Analyzer:
         """Index/query terms of ``text`` (see the module contract)."""
         out: list[str] = []
         cache = self._cache
-        for tok in PLAIN_TOKEN_RE.findall(normalize(text)):
+        for tok in PLAIN_TOKEN_RE.findall(normalize_for_stemming(text)):
             terms = cache.get(tok)
             out.extend(terms if terms is not None else self._cached_terms(tok))
         return out
@@ -128,7 +134,7 @@ class Analyzer:
         tokens: list[Token] = []
         for _kind, surface, start, end in find_tokens(text):
             normalized = normalize(surface)
-            terms = self._terms_of_surface(normalized)
+            terms = self._terms_of_surface(surface)
             tokens.append(Token(surface, normalized, terms[0] if terms else normalized, start, end))
         return tokens
 
@@ -136,12 +142,12 @@ class Analyzer:
         """Every term of ``text`` with the original offsets of the token it came from."""
         out: list[tuple[str, int, int]] = []
         for _kind, surface, start, end in find_tokens(text):
-            out.extend((term, start, end) for term in self._terms_of_surface(normalize(surface)))
+            out.extend((term, start, end) for term in self._terms_of_surface(surface))
         return out
 
-    def _terms_of_surface(self, normalized_surface: str) -> list[str]:
+    def _terms_of_surface(self, surface: str) -> list[str]:
         # NFKC may expand one surface token (a ligature such as U+FDFA) into several words.
-        return [t for tok in _tokens(normalized_surface) for t in self._cached_terms(tok)]
+        return [t for tok in _tokens(normalize_for_stemming(surface)) for t in self._cached_terms(tok)]
 
 
 def _tokens(normalized_text: str) -> list[str]:

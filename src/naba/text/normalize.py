@@ -11,10 +11,10 @@ Contract
 
 Teh marbuta policy
 ------------------
-``ة`` is folded to ``ه`` here, in the search normalization, because readers and sites type both
-(``مدرسه`` / ``مدرسة``) and the light stemmer strips the ending either way. Folding before the stemmer is
-safe for naba's own stemmer (its suffix rules are written on folded forms); it is NOT safe for Snowball,
-whose suffix rules expect ``ة``, which is why the Snowball baseline in ``eval/`` does not use this step.
+``ة`` is folded to ``ه`` in the search normalization (phrase tokens, identity-free comparisons), because
+readers and sites type both (``مدرسه`` / ``مدرسة``). The stemmer must see ``ة`` (Snowball's suffix rules
+expect it), so index terms are made from :func:`normalize_for_stemming`, which is the same normalization
+without that one step; the stemmer folds ``ة`` in its output.
 The same holds for ``ى -> ي``: final ``ى``/``ي`` are interchanged in live text (الدورى / الدوري).
 """
 
@@ -131,22 +131,32 @@ _COMBINED_TABLE: Final = {
     **_MARKS_TABLE,
     **_INVISIBLE_TABLE,
 }
+_STEMMING_TABLE: Final = {k: v for k, v in _COMBINED_TABLE.items() if k != ord(chars.TEH_MARBUTA)}
 _MAX_ROUNDS: Final = 4  # NFKC/lower after deletions converge in 1-2 rounds; the cap only guards pathologies
 
 
-def _one_round(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_COMBINED_TABLE).lower()
+def _one_round(text: str, table: dict[int, str | None] = _COMBINED_TABLE) -> str:
+    return unicodedata.normalize("NFKC", text).translate(table).lower()
+
+
+def normalize_for_stemming(text: str) -> str:
+    """:func:`normalize` without ``fold_teh_marbuta``: the input the stemmer expects; idempotent."""
+    return _converge(text, _STEMMING_TABLE)
 
 
 def normalize(text: str) -> str:
     """The full search normalization (all of :data:`STEPS`), no stemming; idempotent."""
-    out = _one_round(text)
+    return _converge(text, _COMBINED_TABLE)
+
+
+def _converge(text: str, table: dict[int, str | None]) -> str:
+    out = _one_round(text, table)
     if unicodedata.is_normalized("NFKC", out):
         # The maps only emit NFKC-stable, lower-case characters; only a deletion that lets NFKC compose
         # anew (e.g. alef + stray madda) needs another round.
         return out
     for _ in range(_MAX_ROUNDS):
-        again = _one_round(out)
+        again = _one_round(out, table)
         if again == out:
             break
         out = again

@@ -5,19 +5,18 @@ Contract
 * :data:`VARIANT_GROUPS` lists groups of real-world spellings, canonical spelling first. They come from
   general knowledge of Arabic news orthography (Levantine vs Gulf/Egyptian transliteration, hamza seat),
   not from the evaluation sets.
-* :func:`build_stem_map` turns the table into ``stem -> canonical stem`` using the analyzer's own stemmer,
-  so that every inflected or clitic-bearing form folds too (الأميركية, والأمريكيون ...). Folding is applied to
-  stems, after stemming; it never applies to phrase terms.
-* :func:`fold_text` gives the word-by-word folding of a normalized text (for tests that compare spellings).
+* :func:`build_stem_map` turns the table into ``stem -> canonical stem`` (canonical stems included, mapped to
+  themselves) using the analyzer's own stemmer, so that every inflected or clitic-bearing form folds too
+  (الأميركية, والأمريكيون ...). Folding is applied to stems, after stemming; it never applies to phrase terms.
+  The analyzer emits no root for a listed name: the "root" of a transliteration means nothing.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Final
 
-from naba.text.normalize import normalize
+from naba.text.normalize import normalize_for_stemming
 
 VARIANT_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
     ("أمريكا", "أميركا", "امريكا"),
@@ -56,36 +55,16 @@ VARIANT_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
     ("كمبيوتر", "كومبيوتر"),
 )
 
-_WORD = re.compile(r"\w+")
-
 
 def build_stem_map(stemmer: Callable[[str], str]) -> dict[str, str]:
-    """Map the stem of every listed single-word spelling to the stem of its group's first spelling."""
+    """Map the stem of every listed single-word spelling to the stem of its group's first spelling.
+
+    ``stemmer`` takes a word normalized for stemming (``ة`` kept) and returns its stem.
+    """
     table: dict[str, str] = {}
     for group in VARIANT_GROUPS:
-        words = [normalize(w) for w in group if " " not in w]
-        if len(words) < 2:
-            continue
+        words = [normalize_for_stemming(w) for w in group if " " not in w]
         canonical = stemmer(words[0])
-        for word in words[1:]:
-            variant = stemmer(word)
-            if variant != canonical:
-                table[variant] = canonical
+        for word in words:
+            table[stemmer(word)] = canonical
     return table
-
-
-def fold_stem(stem: str, table: Mapping[str, str]) -> str:
-    """The canonical stem for ``stem`` (itself when it is not a listed variant)."""
-    return table.get(stem, stem)
-
-
-def fold_text(normalized: str, stemmer: Callable[[str], str]) -> str:
-    """Replace each word of a normalized text whose stem is a listed variant by its canonical stem."""
-    table = build_stem_map(stemmer)
-
-    def repl(m: re.Match[str]) -> str:
-        word = m.group(0)
-        stem = stemmer(word)
-        return table.get(stem, word)
-
-    return _WORD.sub(repl, normalized)

@@ -74,14 +74,18 @@ def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
     return app
 
 
-async def _headers_and_digits(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def _headers_and_digits(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     """Add the security headers; remember an explicit ``?digits=`` choice for the rest of the site."""
     response = await call_next(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     chosen = parse_digits(request.query_params.get(DIGITS_PARAM))
     if chosen is not None:
-        response.set_cookie(DIGITS_COOKIE, chosen, max_age=DIGITS_COOKIE_MAX_AGE, samesite="lax", httponly=True)
+        response.set_cookie(
+            DIGITS_COOKIE, chosen, max_age=DIGITS_COOKIE_MAX_AGE, samesite="lax", httponly=True
+        )
     return response
 
 

@@ -221,7 +221,9 @@ def group_by_day(articles: Iterable[Article], digits: Digits) -> list[DayGroup]:
     return [DayGroup(label, tuple(cards)) for label, cards in groups]
 
 
-def make_pager(page: int, total: int, size: int, path: str, params: Mapping[str, str | None], display: Display) -> Pager:
+def make_pager(
+    page: int, total: int, size: int, path: str, params: Mapping[str, str | None], display: Display
+) -> Pager:
     pages = min(max(math.ceil(total / size), 1), MAX_PAGE)
 
     def link(number: int) -> str:
@@ -243,9 +245,13 @@ def make_pager(page: int, total: int, size: int, path: str, params: Mapping[str,
     )
 
 
-def source_links(sources: Sequence[SourceCount], current: str | None, path: str, display: Display) -> list[SourceLink]:
+def source_links(
+    sources: Sequence[SourceCount], current: str | None, path: str, display: Display
+) -> list[SourceLink]:
     return [
-        SourceLink(s.publisher, display.num(s.articles), href(path, {"source": s.publisher}), s.publisher == current)
+        SourceLink(
+            s.publisher, display.num(s.articles), href(path, {"source": s.publisher}), s.publisher == current
+        )
         for s in sorted(sources, key=lambda s: (-s.articles, s.publisher))
     ]
 
@@ -268,7 +274,9 @@ class Renderer:
     def __init__(self, env: jinja2.Environment) -> None:
         self._env = env
 
-    def __call__(self, request: Request, name: str, context: Mapping[str, Any], status: int = 200) -> HTMLResponse:
+    def __call__(
+        self, request: Request, name: str, context: Mapping[str, Any], status: int = 200
+    ) -> HTMLResponse:
         display = display_for(request)
         html = self._env.get_template(name).render({"display": display, "q": "", **context})
         return HTMLResponse(html, status_code=status)
@@ -318,7 +326,9 @@ def build_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         stored = backend.store.get(ArticleId(article_id))
         if stored is None:
             raise HTTPException(status_code=404)
-        return render(request, "article.html", _article_context(backend, stored.article, display_for(request)))
+        return render(
+            request, "article.html", _article_context(backend, stored.article, display_for(request))
+        )
 
     return router
 
@@ -335,7 +345,9 @@ class SearchForm:
     notices: tuple[str, ...]
 
     @classmethod
-    def parse(cls, q: str, source: str | None, raw_from: str | None, raw_to: str | None, page: str | None) -> SearchForm:
+    def parse(
+        cls, q: str, source: str | None, raw_from: str | None, raw_to: str | None, page: str | None
+    ) -> SearchForm:
         notices: list[str] = []
         # Quoted phrases and operators are passed through as typed: parsing them is the index's job.
         text = q.strip()
@@ -343,7 +355,9 @@ class SearchForm:
             text = text[:MAX_QUERY_CHARS]
             notices.append("الاستعلام طويل جدًا، فاستُخدم جزؤه الأول فقط.")
         date_from, date_to = parse_day(raw_from), parse_day(raw_to)
-        if (raw_from and raw_from.strip() and date_from is None) or (raw_to and raw_to.strip() and date_to is None):
+        if (raw_from and raw_from.strip() and date_from is None) or (
+            raw_to and raw_to.strip() and date_to is None
+        ):
             notices.append("تاريخ غير صالح؛ استخدم الصيغة YYYY-MM-DD. تجاهلنا هذا الحقل.")
         if date_from and date_to and date_from > date_to:
             date_from, date_to = date_to, date_from  # the reader meant the range, not an empty result
@@ -368,7 +382,9 @@ class SearchForm:
         )
 
 
-def _search_page(backend: ReaderBackend, render: Renderer, request: Request, form: SearchForm) -> HTMLResponse:
+def _search_page(
+    backend: ReaderBackend, render: Renderer, request: Request, form: SearchForm
+) -> HTMLResponse:
     display = display_for(request)
     context: dict[str, Any] = {
         "form": form,
@@ -390,7 +406,9 @@ def _search_page(backend: ReaderBackend, render: Renderer, request: Request, for
         "total": display.num(results.total),
         "cards": [card_for(hit.article, display.digits, hit) for hit in results.hits],
         "facets": [
-            SourceLink(name, display.num(count), href("/search", {**params, "source": name}), name == form.source)
+            SourceLink(
+                name, display.num(count), href("/search", {**params, "source": name}), name == form.source
+            )
             for name, count in sorted(results.facets.items(), key=lambda item: (-item[1], item[0]))
         ],
         "all_sources_href": href("/search", {**params, "source": None}),
