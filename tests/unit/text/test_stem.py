@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from naba.text.analyzer import get_analyzer
-from naba.text.normalize import normalize
-from naba.text.normalize import normalize_for_stemming
+from naba.text.normalize import normalize, normalize_for_stemming
 from naba.text.stem import ArabicStemmer
 from naba.text.stopwords import is_stopword
 
