@@ -82,37 +82,50 @@ class IngestReport:
 
 
 # -- analysis (runs in worker processes) ------------------------------------------------------------------
-AnalyzedTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+@dataclass(frozen=True, slots=True)
+class TextAnalysis:
+    """What the workers compute for one article: index terms, phrase tokens, and the body fingerprint."""
+
+    title_terms: tuple[str, ...]
+    body_terms: tuple[str, ...]
+    title_phrase: tuple[str, ...]
+    body_phrase: tuple[str, ...]
+    fingerprint: str
 
 
-def analyze_texts(analyzer_name: str, texts: Sequence[tuple[str, str]]) -> list[AnalyzedTerms]:
-    """Index terms and phrase tokens of (title, body) pairs. A module-level function so workers can run it."""
+def analyze_texts(analyzer_name: str, texts: Sequence[tuple[str, str]]) -> list[TextAnalysis]:
+    """Analyze (title, body) pairs. A module-level function so worker processes can run it."""
     analyzer = get_analyzer(analyzer_name)
-    return [
-        (
-            tuple(analyzer.terms(title)),
-            tuple(analyzer.terms(body)),
-            tuple(analyzer.phrase_terms(title)),
-            tuple(analyzer.phrase_terms(body)),
+    results = []
+    for title, body in texts:
+        title_terms, title_phrase = analyzer.terms_and_phrase_terms(title)
+        body_terms, body_phrase = analyzer.terms_and_phrase_terms(body)
+        results.append(
+            TextAnalysis(
+                tuple(title_terms),
+                tuple(body_terms),
+                tuple(title_phrase),
+                tuple(body_phrase),
+                fingerprint(body),
+            )
         )
-        for title, body in texts
-    ]
+    return results
 
 
-def fingerprint(article: Article) -> str:
-    return hashlib.sha256(identity_text(article.body_text).encode()).hexdigest()
+def fingerprint(body: str) -> str:
+    """Hash of the body with what differs between copies of one text folded away (exact duplicates)."""
+    return hashlib.sha256(identity_text(body).encode()).hexdigest()
 
 
-def to_analyzed(article: Article, analyzer_name: str, terms: AnalyzedTerms) -> AnalyzedArticle:
-    title_terms, body_terms, title_phrase, body_phrase = terms
+def to_analyzed(article: Article, analyzer_name: str, analysis: TextAnalysis) -> AnalyzedArticle:
     return AnalyzedArticle(
         article=article,
         analyzer=analyzer_name,
-        title_terms=title_terms,
-        body_terms=body_terms,
-        title_phrase_terms=title_phrase,
-        body_phrase_terms=body_phrase,
-        fingerprint=fingerprint(article),
+        title_terms=analysis.title_terms,
+        body_terms=analysis.body_terms,
+        title_phrase_terms=analysis.title_phrase,
+        body_phrase_terms=analysis.body_phrase,
+        fingerprint=analysis.fingerprint,
     )
 
 
@@ -122,7 +135,7 @@ class _Analysis:
     def __init__(self, analyzer_name: str, workers: int) -> None:
         self.analyzer_name = analyzer_name
         self._pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
-        self._pending: list[tuple[list[Article], Future[list[AnalyzedTerms]]]] = []
+        self._pending: list[tuple[list[Article], Future[list[TextAnalysis]]]] = []
 
     def submit(self, articles: list[Article]) -> Iterator[list[AnalyzedArticle]]:
         """Queue a batch; yields the batches that are done (in order) once too many are pending."""

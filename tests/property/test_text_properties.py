@@ -41,3 +41,9 @@ def test_terms_never_empty(text: str) -> None:
     assert all(a.terms(text))
     assert all(a.phrase_terms(text))
     assert all(term and s < e for term, s, e in a.terms_with_offsets(text))
+
+
+@given(texts)
+def test_one_pass_analysis_equals_separate_calls(text: str) -> None:
+    analyzer = get_analyzer()
+    assert analyzer.terms_and_phrase_terms(text) == (analyzer.terms(text), analyzer.phrase_terms(text))

@@ -80,13 +80,16 @@ def snippet(text: str, ranges: Sequence[tuple[int, int]], width: int = SNIPPET_C
 
 
 def _best_window_start(ranges: Sequence[tuple[int, int]], width: int) -> int:
+    """Start of the ``width``-character window that holds the most whole matches (two pointers, linear)."""
     if not ranges:
         return 0
-    best_start, best_count = ranges[0][0], 0
-    for i, (start, _) in enumerate(ranges):
-        count = sum(1 for s, e in ranges[i:] if e <= start + width)
-        if count > best_count:
-            best_start, best_count = start, count
+    best_start, best_count, last = ranges[0][0], 0, 0
+    for first, (start, _) in enumerate(ranges):
+        last = max(last, first)
+        while last + 1 < len(ranges) and ranges[last + 1][1] <= start + width:
+            last += 1
+        if last - first + 1 > best_count:
+            best_start, best_count = start, last - first + 1
     # Show a little context before the first match.
     return max(0, best_start - width // 6)
 

@@ -78,6 +78,7 @@ class Analyzer:
         self._variants = build_stem_map(self._stemmer.stem) if config.fold_variants else {}
         self._stopwords = STOPWORDS if config.drop_stopwords else frozenset()
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._surface_cache: dict[str, tuple[str, ...]] = {}
 
     # --- per-token analysis (cached) -------------------------------------------------------------------
     def _word_terms(self, word: str) -> tuple[str, ...]:
@@ -112,21 +113,28 @@ class Analyzer:
     # --- public API --------------------------------------------------------------------------------------
     def terms(self, text: str) -> list[str]:
         """Index/query terms of ``text`` (see the module contract)."""
-        out: list[str] = []
-        cache = self._cache
-        for tok in PLAIN_TOKEN_RE.findall(normalize_for_stemming(text)):
-            terms = cache.get(tok)
-            out.extend(terms if terms is not None else self._cached_terms(tok))
-        return out
+        return self._terms_of_tokens(_tokens(normalize_for_stemming(text)))
 
     def phrase_terms(self, text: str) -> list[str]:
         """Normalized tokens, stopwords kept, hashtags split into words, one term per position."""
+        return _phrase_terms_of_tokens(_tokens(normalize(text)))
+
+    def terms_and_phrase_terms(self, text: str) -> tuple[list[str], list[str]]:
+        """``(terms(text), phrase_terms(text))`` from one normalization and one tokenization (the ingest path).
+
+        The two normalizations differ only by ``ة -> ه``, a one-character map that neither splits nor joins
+        tokens, so folding the stemming tokens gives exactly the phrase tokens.
+        """
+        tokens = _tokens(normalize_for_stemming(text))
+        folded = [fold_teh_marbuta(tok) for tok in tokens]
+        return self._terms_of_tokens(tokens), _phrase_terms_of_tokens(folded)
+
+    def _terms_of_tokens(self, tokens: list[str]) -> list[str]:
         out: list[str] = []
-        for tok in _tokens(normalize(text)):
-            if tok.startswith("#"):
-                out.extend(hashtag_words(tok))
-            else:
-                out.append(tok)
+        cache = self._cache
+        for tok in tokens:
+            terms = cache.get(tok)
+            out.extend(terms if terms is not None else self._cached_terms(tok))
         return out
 
     def tokenize(self, text: str) -> list[Token]:
@@ -145,13 +153,32 @@ class Analyzer:
             out.extend((term, start, end) for term in self._terms_of_surface(surface))
         return out
 
-    def _terms_of_surface(self, surface: str) -> list[str]:
-        # NFKC may expand one surface token (a ligature such as U+FDFA) into several words.
-        return [t for tok in _tokens(normalize_for_stemming(surface)) for t in self._cached_terms(tok)]
+    def _terms_of_surface(self, surface: str) -> tuple[str, ...]:
+        # Highlighting calls this per token of whole bodies: cache by surface form so each distinct form is
+        # normalized once. NFKC may expand one surface token (a ligature such as U+FDFA) into several words.
+        terms = self._surface_cache.get(surface)
+        if terms is None:
+            if len(self._surface_cache) >= CACHE_MAX_ENTRIES:
+                self._surface_cache.clear()
+            terms = tuple(
+                t for tok in _tokens(normalize_for_stemming(surface)) for t in self._cached_terms(tok)
+            )
+            self._surface_cache[surface] = terms
+        return terms
 
 
 def _tokens(normalized_text: str) -> list[str]:
     return PLAIN_TOKEN_RE.findall(normalized_text)
+
+
+def _phrase_terms_of_tokens(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for tok in tokens:
+        if tok.startswith("#"):
+            out.extend(hashtag_words(tok))
+        else:
+            out.append(tok)
+    return out
 
 
 PRESETS: Final[dict[str, AnalyzerConfig]] = {
