@@ -52,22 +52,42 @@ def _open_naba(settings: Settings, *, sync_index: bool = True) -> Any:
     return Naba.open(settings, sync_index=sync_index)
 
 
+class _JsonLogFormatter(logging.Formatter):
+    """One JSON object per log record: time, level, logger, message (and the exception, if any)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="naba")
 @click.option("--db", envvar="NABA_DB", help="SQLite database file (default: naba.db).")
 @click.option("--analyzer", help="Analyzer preset (default: ar-search-v1).")
 @click.option("--error-policy", type=click.Choice(["raise", "record", "skip"]), help="On bad input.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logs.")
+@click.option("--log-json", is_flag=True, help="Logs as JSON lines on stderr (for log collectors).")
 @click.pass_context
 def main(
-    ctx: click.Context, db: str | None, analyzer: str | None, error_policy: str | None, verbose: bool
+    ctx: click.Context,
+    db: str | None,
+    analyzer: str | None,
+    error_policy: str | None,
+    verbose: bool,
+    log_json: bool,
 ) -> None:
     """naba (نبأ): Arabic-first news aggregation — ingest, search and read Arabic news."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler.setFormatter(_JsonLogFormatter() if log_json else plain)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], force=True)
     try:
         ctx.obj = load_settings({"db": db, "analyzer": analyzer, "error_policy": error_policy})
     except NabaError as exc:

@@ -68,3 +68,14 @@ def test_extract_html_json(tmp_path: Path) -> None:
     data = run("extract", str(page), "--url", "https://ex.sa/bonds", "--json")
     assert data["url"] == "https://ex.sa/bonds" and data["language"] == "ar"
     assert any("سندات" in p for p in data["body_paragraphs"])
+
+
+def test_log_json_gives_one_object_per_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{broken\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["--log-json", "--db", str(tmp_path / "l.db"), "ingest", str(bad), "--json"]
+    )
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert any(r["level"] == "warning" and "bad.jsonl:1" in r["message"] for r in records)
