@@ -106,11 +106,11 @@ def analyze_all(articles: Sequence[Article], workers: int) -> list[AnalyzedArtic
         AnalyzedArticle(
             article=a,
             analyzer=ANALYZER,
-            title_terms=_intern(r[0]),
-            body_terms=_intern(r[1]),
-            title_phrase_terms=_intern(r[2]),
-            body_phrase_terms=_intern(r[3]),
-            fingerprint="",  # not used by the index
+            title_terms=_intern(r.title_terms),
+            body_terms=_intern(r.body_terms),
+            title_phrase_terms=_intern(r.title_phrase),
+            body_phrase_terms=_intern(r.body_phrase),
+            fingerprint=r.fingerprint,
         )
         for a, r in zip(articles, results, strict=True)
     ]
