@@ -18,9 +18,20 @@ Contract of :func:`parse_dateline`:
 * :meth:`ParsedDate.as_published` gives what an :class:`~naba.types.Article` stores: an aware datetime when
   both a time and an offset are known, else the date (naba never guesses a zone).
 
-Date patterns live in the :data:`DATE_PATTERNS` registry (name → regex + builder). Hijri and relative
-datelines ("منذ ساعتين", which needs ``reference_time``) are later patterns with builders of their own; the
-builder signature already receives ``reference_time`` for them.
+* Hijri dates ("18 شوال 1436 هـ", "16 جمادى الأولى 1445هـ", "١٤٤٥/٠٥/١٦ هـ") are converted by the Umm al-Qura
+  calendar (``hijridate``, exact for :data:`MIN_HIJRI_YEAR`..:data:`MAX_HIJRI_YEAR`). In a dual dateline
+  (either order, often joined by "الموافق") the Gregorian date is authoritative: a Gregorian date within
+  :data:`MAX_DUAL_GAP` characters after a Hijri one replaces it when the two agree within
+  :data:`MAX_DUAL_DRIFT` (the cross-check; a printed Hijri date may follow a local moon sighting). One that
+  disagrees belongs to something else, and the Hijri reading stands.
+* Relative datelines ("منذ 3 ساعات", "قبل يومين", "أمس", "اليوم", "2 hours ago") are resolved against
+  ``reference_time`` and read as nothing without one. Minutes and hours give a time in the reference's
+  offset; days, weeks and months give a date (the day in the reference's offset). A relative dateline is read
+  only when the text holds no absolute date, and day words ("اليوم", "أمس") only where they stand as a
+  dateline (at the start or after punctuation, followed by the end, punctuation, a clock or a weekday), so
+  "اليوم السابع" or "صحيفة اليوم ..." is not today.
+
+Date patterns live in the :data:`DATE_PATTERNS` registry (name → regex + builder + calendar kind).
 """
 
 from __future__ import annotations
@@ -30,18 +41,33 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
-from naba.extract.months import AM_MARKERS, ARABIC_MONTHS, ENGLISH_MONTHS, NAMED_ZONES, PM_MARKERS
+from hijridate import Hijri
+
+from naba.extract.months import (
+    AM_MARKERS,
+    ARABIC_MONTHS,
+    ENGLISH_MONTHS,
+    HIJRI_MONTHS,
+    NAMED_ZONES,
+    NUMBER_WORDS,
+    PM_MARKERS,
+    RELATIVE_DAYS,
+    RELATIVE_UNITS,
+    WEEKDAYS,
+)
 from naba.text.chars import (
     ALEF,
     ALEF_FORMS,
+    ALEF_MAQSURA,
     ASCII_DIGITS,
     DIACRITICS,
     EASTERN_DIGITS,
     INVISIBLE_MARKS,
     PERSIAN_DIGITS,
     TATWEEL,
+    YEH,
 )
 
 # Years a news dateline can carry; anything else is a Hijri year, an ID or a phone number.
@@ -52,12 +78,21 @@ MAX_YEAR: Final = 2100
 MAX_CLOCK_GAP: Final = 40
 # UTC offsets in use run from -12:00 to +14:00; the latter is also the latest calendar day on earth.
 MAX_OFFSET: Final = dt.timedelta(hours=14)
+# The Umm al-Qura years hijridate converts exactly; a 4-digit year in this range in a date shape is Hijri.
+MIN_HIJRI_YEAR: Final = 1343
+MAX_HIJRI_YEAR: Final = 1500
+# Dual datelines: "29 ربيع الآخر 1445 هـ الموافق 13 نوفمبر 2023 م" puts 12 characters between the dates; 40
+# leaves room for a weekday and a separator, like MAX_CLOCK_GAP. Printed Hijri dates follow local sightings and
+# differ from Umm al-Qura by a day, rarely two.
+MAX_DUAL_GAP: Final = 40
+MAX_DUAL_DRIFT: Final = dt.timedelta(days=2)
 
 _DROPPED: Final = frozenset(DIACRITICS + TATWEEL + INVISIBLE_MARKS)
 _FOLD: Final = str.maketrans(
     {
         **{d: a for d, a in zip(EASTERN_DIGITS + PERSIAN_DIGITS, ASCII_DIGITS * 2, strict=True)},
         **dict.fromkeys(ALEF_FORMS, ALEF),
+        ALEF_MAQSURA: YEH,  # "جمادى"/"جمادي", "ذي"/"ذى": sites type either
         "\u2212": "-",
     }
 )
@@ -81,14 +116,16 @@ class ParsedDate:
 
 
 Builder = Callable[[re.Match[str], dt.datetime | None], ParsedDate | None]
+Calendar = Literal["gregorian", "hijri", "relative"]
 
 
 @dataclass(frozen=True, slots=True)
 class DatePattern:
-    """One way of writing a date: a regex over folded text and a builder from its match."""
+    """One way of writing a date: a regex over folded text, a builder from its match, the kind of date."""
 
     regex: re.Pattern[str]
     build: Builder
+    kind: Calendar = "gregorian"
 
 
 def fold_dateline(text: str) -> tuple[str, list[int]]:
@@ -145,6 +182,79 @@ def _build_numeric(match: re.Match[str], _reference: dt.datetime | None) -> Pars
     return None if value is None else ParsedDate(value, None, None, "")
 
 
+_HIJRI_NUMBER: Final = {_name_key(k): v for k, v in HIJRI_MONTHS.items()}
+_HIJRI_MONTH: Final = rf"(?:{_alternation(list(_HIJRI_NUMBER))})(?!\w)"
+_HIJRI_YEAR: Final = r"(?P<year>1[34]\d{2})(?!\d)"
+# "هـ" folds to "ه" (tatweel dropped); glued ("1445هـ") or spaced, never the start of a word ("1445 هذا").
+_HIJRI_SUFFIX: Final = r"(?:\s*ه(?!\w)\.?)?"
+
+
+def _hijri_date(year: int, month: int | None, day: int) -> dt.date | None:
+    if month is None or not MIN_HIJRI_YEAR <= year <= MAX_HIJRI_YEAR:
+        return None
+    try:
+        return Hijri(year, month, day).to_gregorian()
+    except (ValueError, OverflowError):  # 30 of a 29-day month, month 13: not a date
+        return None
+
+
+def _build_hijri_named(match: re.Match[str], _reference: dt.datetime | None) -> ParsedDate | None:
+    month = _HIJRI_NUMBER.get(_name_key(match["month"]))
+    day = _hijri_date(int(match["year"]), month, int(match["day"]))
+    return None if day is None else ParsedDate(day, None, None, "")
+
+
+def _build_hijri_numeric(match: re.Match[str], _reference: dt.datetime | None) -> ParsedDate | None:
+    day = _hijri_date(int(match["year"]), int(match["month"]), int(match["day"]))
+    return None if day is None else ParsedDate(day, None, None, "")
+
+
+_UNIT: Final = {_name_key(k).casefold(): v for k, v in RELATIVE_UNITS.items()}
+_COUNT: Final = {_name_key(k).casefold(): v for k, v in NUMBER_WORDS.items()}
+_DAYS_BACK: Final = {_name_key(k).casefold(): v for k, v in RELATIVE_DAYS.items()}
+_ARABIC_UNIT: Final = _alternation([k for k in _UNIT if not k.isascii()])
+_ENGLISH_UNIT: Final = _alternation([k for k in _UNIT if k.isascii()])
+_ARABIC_COUNT: Final = _alternation([k for k in _COUNT if not k.isascii()])
+_ENGLISH_COUNT: Final = _alternation([k for k in _COUNT if k.isascii()])
+_WEEKDAY: Final = _alternation(list(WEEKDAYS))
+# Where a day word stands as a dateline: after the start or punctuation, before the end, punctuation, a clock
+# or a weekday ("أمس الخميس").
+_DAY_WORD_BEFORE: Final = r"(?:^|(?<=[^\w\s])|(?<=[^\w\s]\s))"
+_DAY_WORD_AFTER: Final = rf"(?=\s*(?:$|[^\w\s]|\d|الساعة|at\s|(?:{_WEEKDAY})(?!\w)))"
+
+
+def _reference_day(reference: dt.datetime) -> dt.date:
+    return reference.date()  # the calendar day in the reference's own offset
+
+
+def _build_relative_span(match: re.Match[str], reference: dt.datetime | None) -> ParsedDate | None:
+    """ "منذ 3 ساعات": an instant (minutes, hours) or a day (days and longer) before ``reference``."""
+    if reference is None:
+        return None
+    step, implied = _UNIT[_name_key(match["unit"]).casefold()]
+    raw = match["n"]
+    count = implied if raw is None else int(raw) if raw.isdigit() else _COUNT.get(_name_key(raw).casefold())
+    if count is None:  # "منذ ساعات": some hours ago, no reading
+        return None
+    try:
+        instant = reference - step * count
+    except OverflowError:
+        return None
+    if instant.year < MIN_YEAR:
+        return None
+    if step >= dt.timedelta(days=1):
+        return ParsedDate(instant.date(), None, None, "")
+    return ParsedDate(instant.date(), instant.time().replace(microsecond=0), reference.utcoffset(), "")
+
+
+def _build_relative_day(match: re.Match[str], reference: dt.datetime | None) -> ParsedDate | None:
+    """ "أمس", "اليوم": the reference day, or so many days before it."""
+    if reference is None:
+        return None
+    back = _DAYS_BACK[_name_key(match["rel"]).casefold()]
+    return ParsedDate(_reference_day(reference) - dt.timedelta(days=back), None, None, "")
+
+
 _FLAGS: Final = re.IGNORECASE
 DATE_PATTERNS: Final[dict[str, DatePattern]] = {
     # "30 نوفمبر 2023", "30th, November 2023", "24 نوفمبر/ تشرين الثاني 2023", "3 آب/أغسطس 2015"
@@ -172,6 +282,61 @@ DATE_PATTERNS: Final[dict[str, DatePattern]] = {
     "day_month_year_numeric": DatePattern(
         re.compile(rf"(?<![\d.])(?P<day>\d{{1,2}})\s*[-/.]\s*(?P<month>\d{{1,2}})\s*[-/.]\s*{_YEAR}"),
         _build_numeric,
+    ),
+    # "18 شوال 1436 هـ", "16 جمادى الأولى 1445هـ", "10 ذي الحجة 1445"
+    "hijri_day_month_year": DatePattern(
+        re.compile(
+            rf"(?<!\d)(?P<day>\d{{1,2}})\s*[,،]?\s*(?:من\s+)?(?P<month>{_HIJRI_MONTH})\s*[,،]?\s*"
+            rf"{_HIJRI_YEAR}{_HIJRI_SUFFIX}",
+            _FLAGS,
+        ),
+        _build_hijri_named,
+        "hijri",
+    ),
+    # "١٤٤٥/٠٥/١٦ هـ": a year in the Hijri range is what tells it from a Gregorian numeric date
+    "hijri_year_month_day": DatePattern(
+        re.compile(
+            rf"(?<!\d){_HIJRI_YEAR}\s*[-/.]\s*(?P<month>\d{{1,2}})\s*[-/.]\s*(?P<day>\d{{1,2}})(?!\d)"
+            rf"{_HIJRI_SUFFIX}"
+        ),
+        _build_hijri_numeric,
+        "hijri",
+    ),
+    # "16/05/1445هـ"
+    "hijri_day_month_year_numeric": DatePattern(
+        re.compile(
+            rf"(?<![\d.])(?P<day>\d{{1,2}})\s*[-/.]\s*(?P<month>\d{{1,2}})\s*[-/.]\s*{_HIJRI_YEAR}"
+            rf"{_HIJRI_SUFFIX}"
+        ),
+        _build_hijri_numeric,
+        "hijri",
+    ),
+    # "منذ 3 ساعات", "قبل يومين", "منذ ثلاث دقائق"
+    "relative_arabic": DatePattern(
+        re.compile(
+            rf"(?<!\w)(?:منذ|قبل)\s+(?:(?:حوالي|نحو)\s+)?(?:(?P<n>\d{{1,4}}|{_ARABIC_COUNT})\s*)?"
+            rf"(?P<unit>{_ARABIC_UNIT})(?!\w)",
+            _FLAGS,
+        ),
+        _build_relative_span,
+        "relative",
+    ),
+    # "2 hours ago", "an hour ago", "5 mins ago"
+    "relative_english": DatePattern(
+        re.compile(
+            rf"(?<!\w)(?P<n>\d{{1,4}}|{_ENGLISH_COUNT})\s*(?P<unit>{_ENGLISH_UNIT})s?\s+ago(?!\w)", _FLAGS
+        ),
+        _build_relative_span,
+        "relative",
+    ),
+    # "أمس", "أمس الساعة 10:30 م", "اليوم - 09:15", "yesterday"
+    "relative_day": DatePattern(
+        re.compile(
+            rf"{_DAY_WORD_BEFORE}\s*(?P<rel>{_alternation(list(_DAYS_BACK))})(?!\w){_DAY_WORD_AFTER}",
+            _FLAGS,
+        ),
+        _build_relative_day,
+        "relative",
     ),
 }
 
@@ -269,23 +434,69 @@ def _complete(
     return dataclasses.replace(found, time=time, utc_offset=offset, matched=matched)
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One dateline being read: the original text, its folded form and index map, and the reference."""
+
+    text: str
+    folded: str
+    index: list[int]
+    reference: dt.datetime | None
+
+
+_Candidate = tuple[re.Match[str], DatePattern]
+
+
+def _candidates(folded: str) -> list[_Candidate]:
+    """Absolute dates in position order (registry order at one position), then relative ones."""
+    found = [
+        (pattern.kind == "relative", match.start(), order, match, pattern)
+        for order, pattern in enumerate(DATE_PATTERNS.values())
+        for match in pattern.regex.finditer(folded)
+    ]
+    found.sort(key=lambda c: (c[0], c[1], c[2]))
+    return [(match, pattern) for *_, match, pattern in found]
+
+
+def _read(reading: _Reading, match: re.Match[str], pattern: DatePattern) -> ParsedDate | None:
+    found = pattern.build(match, reading.reference)
+    if found is None:
+        return None
+    parsed = _complete(reading.text, reading.folded, reading.index, match, found)
+    if reading.reference is not None and _is_future(parsed, reading.reference):
+        return None
+    return parsed
+
+
+def _dual_gregorian(
+    reading: _Reading, hijri: ParsedDate, hijri_match: re.Match[str], candidates: list[_Candidate]
+) -> ParsedDate | None:
+    """The Gregorian half of a Hijri-first dual dateline, when there is one and it agrees with the Hijri."""
+    for match, pattern in candidates:
+        gap = match.start() - hijri_match.end()
+        if pattern.kind != "gregorian" or not 0 <= gap <= MAX_DUAL_GAP:
+            continue
+        gregorian = _read(reading, match, pattern)
+        if gregorian is not None and abs(gregorian.date - hijri.date) <= MAX_DUAL_DRIFT:
+            start = reading.index[hijri_match.start()]
+            end = max(reading.text.find(gregorian.matched, start) + len(gregorian.matched), start)
+            return dataclasses.replace(gregorian, matched=reading.text[start:end])
+    return None
+
+
 def parse_dateline(text: str, *, reference_time: dt.datetime | None = None) -> ParsedDate | None:
     """The first real, non-future date in ``text`` with its clock and zone; ``None`` when there is none."""
     folded, index = fold_dateline(text)
     reference = reference_time
     if reference is not None and reference.tzinfo is None:
         reference = reference.replace(tzinfo=dt.UTC)  # a naive "now" is read as UTC, as naba stores times
-    candidates = [
-        (match.start(), order, match, pattern)
-        for order, pattern in enumerate(DATE_PATTERNS.values())
-        for match in pattern.regex.finditer(folded)
-    ]
-    for _start, _order, match, pattern in sorted(candidates, key=lambda c: (c[0], c[1])):
-        found = pattern.build(match, reference)
-        if found is None:
+    reading = _Reading(text, folded, index, reference)
+    candidates = _candidates(folded)
+    for match, pattern in candidates:
+        parsed = _read(reading, match, pattern)
+        if parsed is None:
             continue
-        parsed = _complete(text, folded, index, match, found)
-        if reference is not None and _is_future(parsed, reference):
-            continue
+        if pattern.kind == "hijri":  # a dual dateline's Gregorian date is authoritative
+            return _dual_gregorian(reading, parsed, match, candidates) or parsed
         return parsed
     return None

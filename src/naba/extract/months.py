@@ -3,8 +3,8 @@
 Arabic pages use four Gregorian month series (see ``../shared/docs/ARABIC.md``); a site may print two at
 once ("3 آب/أغسطس 2015"). Names are written here as sites write them, hamza and all; the parser folds alef
 forms (أ إ آ → ا) on both sides before matching, so "اغسطس" and "أغسطس" need only one entry.
-Hijri month names (:data:`HIJRI_MONTHS`) are listed so a dual dateline can be recognised; relative phrases are a
-later issue.
+Hijri month names (:data:`HIJRI_MONTHS`, Umm al-Qura) and the words of relative datelines ("منذ ساعتين",
+"أمس", "2 hours ago": :data:`RELATIVE_UNITS`, :data:`NUMBER_WORDS`, :data:`RELATIVE_DAYS`) are here too.
 """
 
 from __future__ import annotations
@@ -149,21 +149,126 @@ WEEKDAYS: Final[tuple[str, ...]] = (
     "السبت",
 )
 
-# Hijri (Umm al-Qura) month names, with the common alternative names. A Hijri date is not converted (that
-# needs the Umm al-Qura tables); a dateline reader only has to recognise one printed next to the Gregorian date.
+# Hijri (Umm al-Qura) month names with the alternative names and spellings sites print: the genitive "ذي"
+# ("10 ذي الحجة"), the article dropped ("ربيع أول"), الآخر/الثاني and الآخرة/الثانية. The parser also folds
+# alef maqsura to yeh, so "جمادي" needs no entry of its own.
 HIJRI_MONTHS: Final[dict[str, int]] = {
     "محرم": 1,
+    "المحرم": 1,
     "صفر": 2,
     "ربيع الأول": 3,
+    "ربيع أول": 3,
     "ربيع الآخر": 4,
+    "ربيع آخر": 4,
     "ربيع الثاني": 4,
+    "ربيع ثاني": 4,
     "جمادى الأولى": 5,
+    "جمادى الأول": 5,
+    "جمادى أولى": 5,
     "جمادى الآخرة": 6,
+    "جمادى الآخر": 6,
     "جمادى الثانية": 6,
+    "جمادى الثاني": 6,
+    "جمادى آخرة": 6,
+    "جمادى ثانية": 6,
     "رجب": 7,
     "شعبان": 8,
     "رمضان": 9,
     "شوال": 10,
     "ذو القعدة": 11,
+    "ذي القعدة": 11,
+    "ذو القعده": 11,
+    "ذي القعده": 11,
     "ذو الحجة": 12,
+    "ذي الحجة": 12,
+    "ذو الحجه": 12,
+    "ذي الحجه": 12,
+}
+
+# Relative datelines: unit word → (its length of time, the count the word itself implies). Singular words
+# imply 1 ("منذ ساعة"), dual words 2 ("منذ ساعتين"); plural words need a number ("منذ 3 ساعات"), so they imply
+# None and "منذ ساعات" (some hours ago) reads as nothing. A month is taken as 30 days: an approximate date
+# beats none for "منذ شهر", and relative datelines that coarse are rare on article pages.
+_MINUTE: Final = dt.timedelta(minutes=1)
+_HOUR: Final = dt.timedelta(hours=1)
+_DAY: Final = dt.timedelta(days=1)
+_WEEK: Final = dt.timedelta(weeks=1)
+_MONTH: Final = dt.timedelta(days=30)
+RELATIVE_UNITS: Final[dict[str, tuple[dt.timedelta, int | None]]] = {
+    "ثانية": (dt.timedelta(seconds=1), 1),
+    "ثوان": (dt.timedelta(seconds=1), None),
+    "ثواني": (dt.timedelta(seconds=1), None),
+    "دقيقة": (_MINUTE, 1),
+    "دقيقه": (_MINUTE, 1),
+    "دقيقتين": (_MINUTE, 2),
+    "دقيقتان": (_MINUTE, 2),
+    "دقائق": (_MINUTE, None),
+    "ساعة": (_HOUR, 1),
+    "ساعه": (_HOUR, 1),
+    "ساعتين": (_HOUR, 2),
+    "ساعتان": (_HOUR, 2),
+    "ساعات": (_HOUR, None),
+    "يوم": (_DAY, 1),
+    "يومين": (_DAY, 2),
+    "يومان": (_DAY, 2),
+    "أيام": (_DAY, None),
+    "أسبوع": (_WEEK, 1),
+    "أسبوعين": (_WEEK, 2),
+    "أسبوعان": (_WEEK, 2),
+    "أسابيع": (_WEEK, None),
+    "شهر": (_MONTH, 1),
+    "شهرين": (_MONTH, 2),
+    "شهران": (_MONTH, 2),
+    "أشهر": (_MONTH, None),
+    "شهور": (_MONTH, None),
+    "second": (dt.timedelta(seconds=1), None),
+    "sec": (dt.timedelta(seconds=1), None),
+    "minute": (_MINUTE, None),
+    "min": (_MINUTE, None),
+    "hour": (_HOUR, None),
+    "hr": (_HOUR, None),
+    "day": (_DAY, None),
+    "week": (_WEEK, None),
+    "month": (_MONTH, None),
+}
+
+# Counts written as words before a plural unit ("منذ ثلاث ساعات", "an hour ago"); masculine and feminine forms.
+NUMBER_WORDS: Final[dict[str, int]] = {
+    "واحد": 1,
+    "واحدة": 1,
+    "ثلاث": 3,
+    "ثلاثة": 3,
+    "أربع": 4,
+    "أربعة": 4,
+    "خمس": 5,
+    "خمسة": 5,
+    "ست": 6,
+    "ستة": 6,
+    "سبع": 7,
+    "سبعة": 7,
+    "ثماني": 8,
+    "ثمان": 8,
+    "ثمانية": 8,
+    "تسع": 9,
+    "تسعة": 9,
+    "عشر": 10,
+    "عشرة": 10,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+}
+
+# Day words of relative datelines → days before the reference day ("أمس الأول" is the day before yesterday).
+RELATIVE_DAYS: Final[dict[str, int]] = {
+    "اليوم": 0,
+    "أمس": 1,
+    "الأمس": 1,
+    "البارحة": 1,
+    "أمس الأول": 2,
+    "أول أمس": 2,
+    "أول من أمس": 2,
+    "today": 0,
+    "yesterday": 1,
 }

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from naba.extract.dates import DATE_PATTERNS, ParsedDate, parse_dateline
+from naba.extract.dates import DATE_PATTERNS, MAX_DUAL_GAP, ParsedDate, parse_dateline
 
 REF = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)
@@ -59,8 +59,7 @@ GOLDEN: list[tuple[str, str, str | None, dt.timedelta | None]] = [
     ("الاثنين 3 أغسطس 2015 - 18 شوال 1436 هـ", "2015-08-03", None, None),
     ("الاثنين 29 ربيع الآخر 1445 هـ الموافق 13 نوفمبر 2023 م", "2023-11-13", None, None),
     ("31 أبريل 2023", "", None, None),  # no such day
-    ("١٤٤٥/٠٥/١٦ هـ", "", None, None),  # Hijri: a later pattern, never misread as Gregorian
-    ("منذ ساعتين", "", None, None),  # relative: a later pattern
+    ("١٤٤٥/٠٥/١٦ هـ", "2023-11-30", None, None),  # numeric Hijri, never misread as Gregorian
     ("بلغ عدد الزوار 2.3 مليون", "", None, None),
 ]
 
@@ -116,7 +115,144 @@ def test_as_published() -> None:
 
 
 def test_patterns_are_a_registry() -> None:
-    # Hijri and relative datelines slot in as new entries; the four Gregorian shapes are there now.
     assert {"day_month_year", "month_day_year", "year_month_day", "day_month_year_numeric"} <= set(
         DATE_PATTERNS
     )
+    kinds = {p.kind for p in DATE_PATTERNS.values()}
+    assert kinds == {"gregorian", "hijri", "relative"}
+
+
+# Hijri (Umm al-Qura) datelines as Gulf sites print them: input, expected Gregorian date.
+HIJRI: list[tuple[str, str]] = [
+    ("18 شوال 1436 هـ", "2015-08-03"),
+    ("18 شوال 1436هـ", "2015-08-03"),
+    ("16 جمادى الأولى 1445هـ", "2023-11-30"),
+    ("16 جمادي الاولى 1445 هـ", "2023-11-30"),  # alef maqsura typed as yeh, bare alef
+    ("1 رمضان 1445", "2024-03-11"),  # no suffix: the month name is enough
+    ("10 ذو الحجة 1445", "2024-06-16"),
+    ("10 ذي الحجة 1445 هـ", "2024-06-16"),  # genitive form
+    ("29 ربيع الآخر 1445 هـ", "2023-11-13"),
+    ("29 ربيع الثاني 1445 هـ", "2023-11-13"),
+    ("15 جمادى الآخرة 1445 هـ", "2023-12-28"),
+    ("15 جمادى الثانية 1445 هـ", "2023-12-28"),
+    ("1 محرم 1446 هـ", "2024-07-07"),
+    ("الجمعة ١٢ ربيع الأول ١٤٤٥ هـ", "2023-09-27"),
+    ("١٤٤٥/٠٥/١٦ هـ", "2023-11-30"),
+    ("1445/5/16هـ", "2023-11-30"),
+    ("16/05/1445هـ", "2023-11-30"),
+    ("29 رجب 1445 هـ", "2024-02-10"),
+    ("30 رجب 1445 هـ", ""),  # Rajab 1445 has 29 days in Umm al-Qura
+    ("31 رمضان 1445 هـ", ""),  # no Hijri month has 31 days
+    ("10 رمضان 1600 هـ", ""),  # outside the Umm al-Qura tables
+    ("رمضان 1445 هـ", ""),  # no day: not a dateline
+    ("العدد 1445 - 16 صفحة", ""),  # an issue number is not a Hijri year
+]
+
+
+@pytest.mark.parametrize(("text", "date"), HIJRI)
+def test_hijri(text: str, date: str) -> None:
+    parsed = parse_dateline(text, reference_time=REF)
+    if not date:
+        assert parsed is None
+        return
+    assert parsed is not None and parsed.date == dt.date.fromisoformat(date)
+    assert parsed.time is None and parsed.matched in text
+
+
+# Dual datelines: the Gregorian date is authoritative, in either order, when both halves agree.
+DUAL: list[tuple[str, str]] = [
+    ("الاثنين 3 أغسطس 2015 - 18 شوال 1436 هـ", "2015-08-03"),
+    ("الثلاثاء 5 شوال 1436 هـ - 21 يوليو 2015 م", "2015-07-21"),
+    ("الاثنين 29 ربيع الآخر 1445 هـ الموافق 13 نوفمبر 2023 م", "2023-11-13"),
+    ("السبت 9 ذي الحجة 1445هـ الموافق 15 يونيو 2024م", "2024-06-15"),
+    ("الخميس 16 جمادى الأولى 1445 هـ | 30 تشرين الثاني 2023", "2023-11-30"),
+    # A sighting a day off Umm al-Qura: still one dateline, the Gregorian half wins.
+    ("17 شوال 1436 هـ الموافق 3 أغسطس 2015 م", "2015-08-03"),
+    # Halves that disagree are not one dateline: the first (Hijri) date stands.
+    ("18 شوال 1436 هـ - وكان قد نشر في 3 مايو 2015", "2015-08-03"),
+]
+
+
+@pytest.mark.parametrize(("text", "date"), DUAL)
+def test_dual_hijri_gregorian(text: str, date: str) -> None:
+    parsed = parse_dateline(text, reference_time=REF)
+    assert parsed is not None and parsed.date == dt.date.fromisoformat(date)
+    assert parsed.matched in text
+
+
+def test_dual_matched_spans_both_halves() -> None:
+    text = "الاثنين 29 ربيع الآخر 1445 هـ الموافق 13 نوفمبر 2023 م"
+    parsed = parse_dateline(text)
+    assert parsed is not None and parsed.matched.startswith("29 ربيع") and "نوفمبر 2023" in parsed.matched
+
+
+def test_dual_gap_is_bounded() -> None:
+    far = "18 شوال 1436 هـ" + " " + "نص " * MAX_DUAL_GAP + "4 أغسطس 2015"
+    parsed = parse_dateline(far)
+    assert parsed is not None and parsed.date == dt.date(2015, 8, 3)
+
+
+NOW = dt.datetime(2023, 11, 30, 12, 0, tzinfo=dt.UTC)
+# Relative datelines against NOW: input, expected date, "HH:MM" or None, offset or None.
+RELATIVE: list[tuple[str, str, str | None, dt.timedelta | None]] = [
+    ("منذ دقيقة", "2023-11-30", "11:59", dt.timedelta(0)),
+    ("منذ دقيقتين", "2023-11-30", "11:58", dt.timedelta(0)),
+    ("منذ 5 دقائق", "2023-11-30", "11:55", dt.timedelta(0)),
+    ("منذ ٥ دقائق", "2023-11-30", "11:55", dt.timedelta(0)),
+    ("نُشر منذ ساعة", "2023-11-30", "11:00", dt.timedelta(0)),
+    ("منذ ساعتين", "2023-11-30", "10:00", dt.timedelta(0)),
+    ("منذ 3 ساعات", "2023-11-30", "09:00", dt.timedelta(0)),
+    ("منذ ثلاث ساعات", "2023-11-30", "09:00", dt.timedelta(0)),
+    ("منذ 14 ساعة", "2023-11-29", "22:00", dt.timedelta(0)),
+    ("قبل 3 ساعات", "2023-11-30", "09:00", dt.timedelta(0)),
+    ("منذ يوم", "2023-11-29", None, None),
+    ("منذ يومين", "2023-11-28", None, None),
+    ("قبل 4 أيام", "2023-11-26", None, None),
+    ("منذ أسبوع", "2023-11-23", None, None),
+    ("منذ أسبوعين", "2023-11-16", None, None),
+    ("أمس", "2023-11-29", None, None),
+    ("الأمس", "2023-11-29", None, None),
+    ("أول أمس", "2023-11-28", None, None),
+    ("أمس الخميس", "2023-11-29", None, None),
+    ("نشر: أمس الساعة 10:30 م", "2023-11-29", "22:30", None),
+    ("اليوم - 09:15 بتوقيت مكة المكرمة", "2023-11-30", "09:15", 3 * H),
+    ("اليوم", "2023-11-30", None, None),
+    ("2 hours ago", "2023-11-30", "10:00", dt.timedelta(0)),
+    ("an hour ago", "2023-11-30", "11:00", dt.timedelta(0)),
+    ("3 days ago", "2023-11-27", None, None),
+    ("Yesterday", "2023-11-29", None, None),
+    ("منذ ساعات", "", None, None),  # "some hours": no count, no reading
+    ("اليوم السابع", "", None, None),  # a newspaper's name, not today
+    ("قال الوزير اليوم إن", "", None, None),  # prose, not a dateline
+    ("اليوم 23:30 بتوقيت مكة المكرمة", "", None, None),  # later than NOW: never a future date
+]
+
+
+@pytest.mark.parametrize(("text", "date", "clock", "offset"), RELATIVE)
+def test_relative(text: str, date: str, clock: str | None, offset: dt.timedelta | None) -> None:
+    parsed = parse_dateline(text, reference_time=NOW)
+    if not date:
+        assert parsed is None
+        return
+    assert parsed is not None
+    assert parsed.date == dt.date.fromisoformat(date)
+    assert (parsed.time.strftime("%H:%M") if parsed.time else None) == clock
+    assert parsed.utc_offset == offset
+    assert parsed.matched in text
+
+
+def test_relative_needs_a_reference() -> None:
+    for text in ("منذ ساعتين", "أمس", "اليوم", "2 hours ago"):
+        assert parse_dateline(text) is None
+
+
+def test_relative_in_reference_offset() -> None:
+    cairo = dt.datetime(2023, 11, 30, 1, 0, tzinfo=dt.timezone(2 * H))
+    parsed = parse_dateline("منذ ساعتين", reference_time=cairo)
+    assert parsed is not None and parsed.date == dt.date(2023, 11, 29) and parsed.utc_offset == 2 * H
+    assert parse_dateline("أمس", reference_time=cairo) == ParsedDate(dt.date(2023, 11, 29), None, None, "أمس")
+
+
+def test_absolute_date_beats_relative() -> None:
+    parsed = parse_dateline("اليوم، الخميس 23 نوفمبر 2023", reference_time=NOW)
+    assert parsed is not None and parsed.date == dt.date(2023, 11, 23)
