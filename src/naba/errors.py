@@ -6,6 +6,11 @@
     │   ├── DecodeError        bytes that are not text in any supported encoding
     │   └── TooLargeError      an input over a configured size limit
     ├── ExtractError           a document was read but no article could be extracted from it
+    │   ├── EmptyDocumentError the decoded text holds no document at all
+    │   └── LimitExceededError a page broke a resource limit of the extractor
+    │       ├── NestingTooDeepError     deeper than the parser keeps (it would cut the article)
+    │       ├── TooManyAttributesError  an attribute bomb (quadratic in libxml2)
+    │       └── PageTimeoutError        the page used up its time budget
     ├── StoreError             the database refused an operation (schema, migration, integrity)
     └── SearchError            the index is missing, stale or the query is malformed
 
@@ -49,6 +54,26 @@ class TooLargeError(InputError):
 
 class ExtractError(NabaError):
     http_status = 422
+
+
+class EmptyDocumentError(ExtractError):
+    """The decoded text holds no document at all (empty, whitespace only, comments only)."""
+
+
+class LimitExceededError(ExtractError):
+    """A page broke one of the extractor's resource limits; ``stage`` says where it was noticed."""
+
+
+class NestingTooDeepError(LimitExceededError):
+    """The page nests elements deeper than the limit (libxml2 would silently truncate it)."""
+
+
+class TooManyAttributesError(LimitExceededError):
+    """An element carries more distinct attributes than the limit (libxml2 is quadratic in them)."""
+
+
+class PageTimeoutError(LimitExceededError):
+    """Extraction of one page used up its time budget."""
 
 
 class StoreError(NabaError):

@@ -1,7 +1,9 @@
 """Bytes to text in the browser's order of precedence: BOM, the HTTP ``Content-Type`` charset, the page's
 ``<meta charset>`` / ``http-equiv``, then detection.
 
-Detection is Arabic-first: valid UTF-8 is UTF-8; otherwise windows-1256, the legacy encoding of most Arabic
+Detection is Arabic-first: valid UTF-8 is UTF-8, and so is UTF-8 with a few broken sequences (a truncated
+multi-byte character, a stray byte): decoding it as a legacy code page would turn every Arabic letter into
+mojibake to save a handful of characters. Otherwise windows-1256, the legacy encoding of most Arabic
 sites, when it decodes to mostly Arabic letters; otherwise windows-1252 so that the text is at least
 readable. Labels are mapped as the WHATWG Encoding Standard does (``iso-8859-1`` means windows-1252,
 ``iso-8859-6`` stays ISO-8859-6).
@@ -37,6 +39,10 @@ _LABEL_ALIASES = {
 }
 # Share of letters that must be Arabic for a windows-1256 guess to be believed.
 _ARABIC_SHARE_FOR_1256 = 0.3
+# Mostly-UTF-8: at most one broken sequence per five valid multi-byte characters, and enough of those to be sure
+# the text is UTF-8 at all (windows-1256 Arabic text is almost never valid UTF-8 by chance).
+_MAX_BROKEN_UTF8_SHARE = 0.2
+_MIN_MULTIBYTE_CHARS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +80,16 @@ def _arabic_share(text: str) -> float:
     return sum(1 for c in letters if "\u0600" <= c <= "\u06ff") / len(letters)
 
 
+def _mostly_utf8(content: bytes) -> bool:
+    text = content.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    multibyte = sum(1 for c in text if ord(c) > 0x7F) - broken
+    return multibyte >= _MIN_MULTIBYTE_CHARS and broken <= _MAX_BROKEN_UTF8_SHARE * max(multibyte, 1)
+
+
 def detect(content: bytes) -> str:
-    try:
-        content.decode("utf-8")
+    if _is_utf8(content) or _mostly_utf8(content):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     if _arabic_share(content.decode("windows-1256", "replace")) >= _ARABIC_SHARE_FOR_1256:
         return "windows-1256"
     return "windows-1252"
@@ -95,8 +105,8 @@ def decode_bytes(content: bytes, content_type: str | None = None) -> Decoded:
     declared = declared_charset(content, content_type)
     if declared is not None:
         encoding, where = declared
-        # A page labelled UTF-8 that is not valid UTF-8 is mislabelled: detect instead of producing U+FFFD.
-        if encoding != "utf-8" or _is_utf8(content):
+        # A page labelled UTF-8 that is far from valid UTF-8 is mislabelled: detect instead of producing U+FFFD.
+        if encoding != "utf-8" or _is_utf8(content) or _mostly_utf8(content):
             return Decoded(content.decode(encoding, "replace"), encoding, where)
     encoding = detect(content)
     return Decoded(content.decode(encoding, "replace"), encoding, "detected")

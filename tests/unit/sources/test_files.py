@@ -170,3 +170,14 @@ def test_raise_policy_stops_at_first_bad_input(tmp_path: Path, settings: Setting
     strict = dataclasses.replace(settings, error_policy="raise")
     with Naba.open(strict) as naba, pytest.raises(InputError, match="invalid JSON"):
         naba.ingest([tmp_path / "a.jsonl"])
+
+
+def test_decode_mostly_utf8_and_real_windows_1256() -> None:
+    from naba.extract.decode import decode_bytes
+
+    arabic = "أعلنت الحكومة اليوم عن خطة جديدة لدعم المشروعات الصغيرة في المحافظات كافة. " * 3
+    broken = arabic.encode() + b"\xff\xfe" + arabic.encode()
+    decoded = decode_bytes(broken)
+    assert decoded.encoding == "utf-8" and "أعلنت الحكومة" in decoded.text
+    legacy = decode_bytes(arabic.encode("windows-1256"))
+    assert legacy.encoding == "windows-1256" and legacy.text == arabic
