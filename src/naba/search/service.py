@@ -20,6 +20,8 @@ from naba.types import SearchHit, SearchQuery, SearchResults
 _PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”')
 # A page of results is bounded so one request cannot ask the index for everything.
 MAX_LIMIT = 1000
+# Body paragraphs are scanned for highlights until this many matches are found: enough to choose a snippet.
+MATCHES_FOR_SNIPPET = 6
 
 
 class QueryAnalyzer(OffsetAnalyzer, Protocol):
@@ -59,7 +61,7 @@ class SearchService:
             article = stored[hit.article_id].article
             title_ranges = match_ranges(article.title, parsed, self.analyzer) if highlight else []
             body = article.body_text
-            body_ranges = match_ranges(body, parsed, self.analyzer) if highlight else []
+            body_ranges = self._body_ranges(article.paragraphs, parsed) if highlight else []
             hits.append(
                 SearchHit(
                     article=article,
@@ -69,6 +71,19 @@ class SearchService:
                 )
             )
         return SearchResults(query=query, hits=tuple(hits), total=found.total)
+
+    def _body_ranges(self, paragraphs: tuple[str, ...], parsed: ParsedQuery) -> list[tuple[int, int]]:
+        """Match ranges in the body (paragraphs joined by newlines), scanning paragraphs only until the
+        snippet has enough matches: highlighting whole long bodies was most of the search time."""
+        ranges: list[tuple[int, int]] = []
+        offset = 0
+        for paragraph in paragraphs:
+            found = match_ranges(paragraph, parsed, self.analyzer)
+            ranges.extend((start + offset, end + offset) for start, end in found)
+            if len(ranges) >= MATCHES_FOR_SNIPPET:
+                break
+            offset += len(paragraph) + 1
+        return ranges
 
 
 def _bounded(query: SearchQuery) -> SearchQuery:

@@ -1,0 +1,190 @@
+"""Byline, dateline and credit lines: recognizing them in the text and reading authors and sources out of them.
+
+* :func:`classify_line` tells a short line that is metadata, not body: a byline ("كتب: …", "بقلم …"), a source
+  credit ("المصدر: …"), a lone agency credit ("(رويترز)", "وكالات") or a dateline (a date that fills the line).
+* :func:`split_byline` turns a byline into person names and an original source: prefixes ("كتب", "بقلم",
+  "بواسطة" …) are dropped; parts separated by " - " are places ("حسام أبو العلا - القاهرة"), agencies
+  ("الرياض - واس" → source "واس"), the site's own name ("SITE - author"), or the author.
+* :func:`source_in_text` reads a wire credit from the article text itself: "(أ ف ب)" ending the last paragraph
+  or "الرياض - واس" / "القاهرة (رويترز) -" opening the first.
+
+Agencies are those of ARABIC.md; places are a short gazetteer of capitals and large cities, plus the rule that a
+one-word part next to a multi-word name is the place (bylines give people at least two names).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+from naba.extract.boilerplate import fold
+from naba.extract.dates import parse_dateline
+
+LineKind = Literal["byline", "source", "agency", "dateline"]
+
+# Metadata lines are short; a body paragraph that merely starts with "كتب" is longer.
+MAX_BYLINE_CHARS: Final = 60
+MAX_CREDIT_CHARS: Final = 80
+MAX_DATELINE_CHARS: Final = 90
+# A dateline line is mostly its date: the matched date spans at least this share of the line.
+MIN_DATE_SHARE: Final = 0.3
+MAX_NAME_WORDS: Final = 6
+
+BYLINE_PREFIXES: Final = (
+    "كتبت", "كتب", "بقلم", "بواسطه", "تقرير", "تحرير", "متابعه", "ترجمه", "اعداد", "حوار", "by",
+)  # fmt: skip
+SOURCE_LABELS: Final = ("المصدر", "مصدر الخبر", "source")
+AGENCIES: Final = frozenset(
+    fold(a)
+    for a in (
+        "واس", "وام", "قنا", "كونا", "بنا", "العمانية", "أ ش أ", "أ.ش.أ", "بترا", "سانا", "وفا", "واع", "سبأ",
+        "وأج", "وات", "لاماب", "و م ع", "سونا", "الأناضول", "وكالة الأناضول", "رويترز", "أ ف ب", "أ.ف.ب",
+        "فرانس برس", "وكالة فرانس برس", "أ ب", "أسوشيتد برس", "د ب أ", "شينخوا", "سبوتنيك", "تاس", "إرنا",
+        "وكالات", "الوكالة الوطنية للإعلام", "Reuters", "AFP", "AP", "dpa", "Xinhua",
+    )
+)  # fmt: skip
+PLACES: Final = frozenset(
+    fold(p)
+    for p in (
+        "القاهرة", "الإسكندرية", "الجيزة", "أسوان", "الأقصر", "المنصورة", "طنطا", "السويس", "بورسعيد", "الرياض",
+        "جدة", "مكة المكرمة", "مكة", "المدينة المنورة", "الدمام", "الخبر", "القطيف", "الأحساء", "الطائف", "أبها",
+        "تبوك", "بريدة", "حائل", "جازان", "نجران", "الجبيل", "ينبع", "دبي", "أبوظبي", "أبو ظبي", "الشارقة",
+        "الدوحة", "الكويت", "المنامة", "مسقط", "عمان", "عمّان", "إربد", "الزرقاء", "بيروت", "طرابلس", "صيدا",
+        "دمشق", "حلب", "حمص", "بغداد", "البصرة", "أربيل", "الموصل", "القدس", "غزة", "رام الله", "الخليل",
+        "نابلس", "جنين", "الخرطوم", "بنغازي", "مصراتة", "تونس", "صفاقس", "الجزائر", "وهران", "قسنطينة", "الرباط",
+        "الدار البيضاء", "مراكش", "فاس", "طنجة", "أكادير", "نواكشوط", "صنعاء", "عدن", "تعز", "مقديشو", "جيبوتي",
+        "طهران", "أنقرة", "إسطنبول", "موسكو", "واشنطن", "نيويورك", "لندن", "باريس", "برلين", "بروكسل", "جنيف",
+        "بكين", "نيودلهي", "طوكيو", "روما", "مدريد", "فيينا", "كييف", "إسلام آباد", "كابول", "غزة",
+    )
+)  # fmt: skip
+_PARTS: Final = re.compile(r"\s+[-–—|/]+\s+|\s*[|]\s*")
+_LEADING_PREFIX: Final = re.compile(
+    r"^(?:" + "|".join(BYLINE_PREFIXES) + r")(?:\s*[:：\-–]\s*|\s+)", re.IGNORECASE
+)
+_CREDIT_END: Final = re.compile(r"[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]\s*[.。]?\s*$")
+_CREDIT_START: Final = re.compile(
+    r"^([^\s()\-–—]+(?:\s[^\s()\-–—]+){0,3})\s*(?:[(]\s*([^()]{1,30})\s*[)]|[\-–—]\s*([^\s\-–—][^\-–—]{0,25}?)\s*[\-–—:])"
+)
+_SOURCE_LABEL: Final = re.compile(
+    r"^\s*(?:ال)?مصدر(?:\s*الخبر)?\s*[:：]?\s*|^\s*source\s*:\s*", re.IGNORECASE
+)
+# Words of relative datelines ("منذ ساعتين", "أمس"): the only datelines without digits.
+_RELATIVE_WORDS: Final = ("منذ", "امس", "قبل", "اليوم")
+_UPDATE_LABELS: Final = ("اخر تحديث", "تم التحديث", "تحديث", "updated", "last update", "معدل")
+
+
+def is_credit_line(text: str) -> LineKind | None:
+    """ "source" or "agency" for a short credit line, else ``None`` (cheaper than :func:`classify_line`)."""
+    if len(text) > MAX_CREDIT_CHARS:
+        return None
+    if _SOURCE_LABEL.match(text):
+        return "source"
+    return "agency" if len(text) <= 30 and is_agency(text) else None
+
+
+def is_agency(text: str) -> bool:
+    return fold(text).strip(" .()-–—") in AGENCIES
+
+
+def _strip_prefix(folded_text: str, original: str) -> str:
+    """``original`` without a byline prefix (matched on the folded text, whose length may differ)."""
+    match = _LEADING_PREFIX.match(folded_text)
+    if not match:
+        return original
+    words_dropped = len(match.group(0).split())
+    rest = original.split(None, words_dropped)
+    tail = rest[-1] if len(rest) > words_dropped else ""
+    return tail.lstrip(" :：-–")
+
+
+def is_update_label(text: str) -> bool:
+    return fold(text).startswith(_UPDATE_LABELS)
+
+
+def classify_line(text: str) -> LineKind | None:
+    """What kind of metadata line ``text`` is, or ``None`` for body text."""
+    if len(text) > MAX_DATELINE_CHARS:
+        return None
+    folded = fold(text)
+    if (
+        len(text) <= MAX_CREDIT_CHARS
+        and folded.startswith(SOURCE_LABELS)
+        and not folded.startswith("المصدري")
+    ):
+        return "source"
+    if is_agency(text) and len(text) <= 30:
+        return "agency"
+    if (
+        len(text) <= MAX_BYLINE_CHARS
+        and _LEADING_PREFIX.match(folded)
+        and not re.search(r"[.،؟!]\s*\S", text)
+    ):
+        return "byline"
+    if not (any(ch.isdigit() for ch in text) or any(w in folded for w in _RELATIVE_WORDS)):
+        return None
+    parsed = parse_dateline(text)
+    if parsed is not None and len(parsed.matched) >= MIN_DATE_SHARE * len(text):
+        return "dateline"
+    return None
+
+
+def source_from_line(text: str) -> str | None:
+    """The credited source of an "المصدر: X" line (the label may touch the value: "<span>المصدر</span><a>X")."""
+    match = _SOURCE_LABEL.match(text)
+    if not match:
+        return None
+    value = text[match.end() :].strip(" :：-–—.")
+    return value or None
+
+
+def matches_site(key: str, site_names: frozenset[str]) -> bool:
+    """Whether folded ``key`` is one of the site's names (or contains / is contained in one, for long names)."""
+    compact = key.replace(" ", "")
+    return bool(key) and any(
+        key == n
+        or (
+            len(n) > 3
+            and len(compact) > 3
+            and (n.replace(" ", "") in compact or compact in n.replace(" ", ""))
+        )
+        for n in site_names
+    )
+
+
+def split_byline(text: str, site_names: frozenset[str] = frozenset()) -> tuple[list[str], str | None]:
+    """Person names and the original source in one byline string."""
+    cleaned = " ".join(text.split()).strip(" -–—|:،,")
+    cleaned = _strip_prefix(fold(cleaned), cleaned).strip(" -–—|:،,")
+    parts = [p.strip(" -–—|:،,") for p in _PARTS.split(cleaned) if p.strip(" -–—|:،,")]
+    source: str | None = None
+    names: list[str] = []
+    for part in parts:
+        key = fold(part)
+        if key in AGENCIES or key.strip("()") in AGENCIES:
+            source = source or part.strip("()")
+        elif key in PLACES or matches_site(key, site_names):
+            continue
+        else:
+            names.append(part)
+    if len(names) > 1 and any(len(n.split()) > 1 for n in names):
+        names = [n for n in names if len(n.split()) > 1]
+    names = [n for n in names if _looks_like_name(n)]
+    return names, source
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= MAX_NAME_WORDS and not any(ch.isdigit() for ch in text) and "http" not in text
+
+
+def source_in_text(first: str, last: str) -> tuple[str, str] | None:
+    """A wire credit in the text: (source, evidence) for "(رويترز)" ending it or "الرياض - واس" opening it."""
+    end = _CREDIT_END.search(last)
+    if end and is_agency(end.group(1)):
+        return end.group(1).strip(), "text:end-credit"
+    start = _CREDIT_START.match(first)
+    if start:
+        agency = start.group(2) or start.group(3) or ""
+        if agency and is_agency(agency):
+            return agency.strip(), "text:wire-dateline"
+    return None

@@ -1,0 +1,356 @@
+"""The article's main text: paragraphs in order, subheadings kept, the standfirst as ``lead``.
+
+Cascade (one pass over the parsed page, no second extractor):
+
+1. **Clean**: :data:`~naba.extract.boilerplate.DROPPED_TAGS`, comments and hidden elements are removed.
+2. **Blocks**: the body is walked once (``etree.iterwalk``, no recursion, so deep nesting is safe) into text
+   blocks split at block-level tags and at every ``<br>`` (bare text separated by ``<br><br>`` becomes
+   paragraphs). A block keeps its text, how much of it is link text, and the chain of open elements.
+3. **Furniture**: a block under a furniture element (tag or class/id hint, see ``boilerplate``) is furniture,
+   unless that element holds at least :data:`GUARD_SHARE` of the page's prose (a body container whose class
+   happens to contain "promo" or "media" is not dropped).
+4. **Container**: prose blocks (≥ :data:`PROSE_MIN_CHARS`, link density ≤ :data:`PROSE_MAX_LINK_DENSITY`) vote
+   for their ancestors with weight decaying by :data:`DECAY` per level (a ``<p>`` votes from its parent up);
+   the best-scored element wins, then the choice climbs while the parent holds :data:`CLIMB_RATIO` times its
+   prose, and siblings of the same tag and class join it (bodies split over several sibling ``<div>``\\s).
+5. **Filter** the container's blocks: furniture, link-dominated blocks (> :data:`MAX_LINK_DENSITY`: related
+   headlines, "اقرأ أيضاً" lists), read-also labels, UI lines, the repeated title, and short byline / dateline /
+   source lines, which are handed to ``metadata`` instead (:class:`Content.lines`).
+6. **Lead**: an element marked as standfirst (class/id "lead", "standfirst", "excerpt", "intro", or
+   ``itemprop=description``) before or at the start of the body becomes ``lead``.
+
+Constants were calibrated on ``../shared/eval/extraction-{real,synth}`` (body F1, boilerplate kept out).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from lxml import etree
+
+from naba.extract import boilerplate
+from naba.extract.bylines import LineKind, classify_line
+
+# A prose block is a real paragraph: long enough and mostly not links. 60 characters is about ten Arabic
+# words; captions, labels and headline links are shorter or link-dominated.
+PROSE_MIN_CHARS: Final = 60
+PROSE_MAX_LINK_DENSITY: Final = 0.3
+# Share of a block's characters that may be link text before it counts as a link list (related headlines,
+# read-also lists). Real paragraphs with inline links stay far below it.
+MAX_LINK_DENSITY: Final = 0.5
+# Vote weight kept per level up from a paragraph's owner.
+DECAY: Final = 0.5
+# Climb to the parent when it holds this many times the chosen container's prose.
+CLIMB_RATIO: Final = 1.25
+# A furniture element holding at least this share of the page's prose is the body, not furniture.
+GUARD_SHARE: Final = 0.5
+
+BLOCK_TAGS: Final = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "form",
+        "address",
+        "hr",
+        "center",
+        "body",
+        "html",
+        "details",
+        "summary",
+        "amp-img",
+        "amp-carousel",
+        "fieldset",
+    ]
+)
+PARAGRAPH_TAGS: Final = frozenset(
+    ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt", "td", "th", "pre"]
+)
+HEADING_TAGS: Final = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_LEAD_HINT: Final = re.compile(
+    r"(?:^|[\s_-])(lead|standfirst|sapo|excerpt|intro|chapeau|kicker-text)(?:$|[\s_-])"
+)
+_HIDDEN: Final = etree.XPath(
+    "//*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')]"
+)
+
+
+@dataclass(slots=True)
+class Block:
+    """One run of text between block boundaries, with the elements open around it (outermost first)."""
+
+    text: str
+    link_chars: int
+    path: tuple[Any, ...]
+    index: int
+    furniture: tuple[Any, ...] = ()
+    lead: bool = False
+    strong: bool = False
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+    @property
+    def owner(self) -> Any:
+        for el in reversed(self.path):
+            if el.tag in BLOCK_TAGS:
+                return el
+        return self.path[-1]
+
+    def is_prose(self) -> bool:
+        return len(self.text) >= PROSE_MIN_CHARS and self.link_density <= PROSE_MAX_LINK_DENSITY
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """The main text, the container it came from, and the metadata lines found inside it."""
+
+    lead: str | None
+    paragraphs: tuple[str, ...]
+    container: Any
+    lines: tuple[tuple[LineKind, str], ...] = ()
+    blocks: tuple[Block, ...] = field(default=(), repr=False)
+
+
+def clean_tree(root: Any) -> None:
+    """Remove elements that never hold visible article text (in place)."""
+    etree.strip_elements(
+        root, etree.Comment, etree.ProcessingInstruction, *boilerplate.DROPPED_TAGS, with_tail=False
+    )
+    for el in _HIDDEN(root):
+        if el.getparent() is not None and el.tag not in ("html", "body"):
+            el.drop_tree()
+
+
+class _Walker:
+    """Collects :class:`Block`\\s from one iterwalk over the tree."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.stack: list[Any] = []
+        self.furniture: list[Any] = []
+        self.strong: set[Any] = set()
+        self.leads: list[Any] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.in_link = 0
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+            if self.in_link:
+                self.link_chars += len(text.strip())
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.parts).split())
+        if text and any(ch.isalnum() for ch in text):
+            self.blocks.append(
+                Block(
+                    text=text,
+                    link_chars=min(self.link_chars, len(text)),
+                    path=tuple(self.stack),
+                    index=len(self.blocks),
+                    furniture=tuple(self.furniture),
+                    lead=bool(self.leads),
+                    strong=any(el in self.strong for el in self.furniture),
+                )
+            )
+        self.parts.clear()
+        self.link_chars = 0
+
+    def start(self, el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in BLOCK_TAGS or tag == "br":
+            self.flush()
+        self.stack.append(el)
+        attrs = " ".join(v for k in ("class", "id", "itemprop", "role") if (v := el.get(k))).lower()
+        if hint := boilerplate.furniture_hint(tag, attrs):
+            self.furniture.append(el)
+            if hint == 2:
+                self.strong.add(el)
+        if _LEAD_HINT.search(attrs) or el.get("itemprop") == "description":
+            self.leads.append(el)
+        if tag == "a":
+            self.in_link += 1
+        if tag != "br":
+            self.add(el.text)
+
+    def end(self, el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in BLOCK_TAGS:
+            self.flush()
+        if tag == "a":
+            self.in_link -= 1
+        self.stack.pop()
+        if self.furniture and self.furniture[-1] is el:
+            self.furniture.pop()
+        if self.leads and self.leads[-1] is el:
+            self.leads.pop()
+        self.add(el.tail)
+
+
+def walk_blocks(body: Any) -> tuple[list[Block], set[Any]]:
+    """All text blocks under ``body`` in document order, and the strong-furniture elements."""
+    walker = _Walker()
+    for event, el in etree.iterwalk(body, events=("start", "end")):
+        if event == "start":
+            walker.start(el)
+        else:
+            walker.end(el)
+    walker.flush()
+    return walker.blocks, walker.strong
+
+
+def _release_guarded(blocks: list[Block], strong: set[Any], title_key: str) -> None:
+    """Furniture holding most of the prose is the body after all (a wrapper classed "overlay" or "promoted"):
+    clear it from the blocks. Strong furniture is released only when it also holds the headline, so a
+    comment-rules modal full of prose stays out."""
+    headline = next((set(b.path) for b in blocks if title_key and b.text == title_key), set())
+    prose: dict[Any, int] = {}
+    total = 0
+    for block in blocks:
+        if block.is_prose():
+            total += len(block.text)
+            for el in block.furniture:
+                prose[el] = prose.get(el, 0) + len(block.text)
+    released = {
+        el
+        for el, chars in prose.items()
+        if chars >= GUARD_SHARE * total and (el not in strong or el in headline)
+    }
+    if released:
+        for block in blocks:
+            if block.furniture:
+                block.furniture = tuple(el for el in block.furniture if el not in released)
+
+
+def choose_container(blocks: list[Block]) -> Any | None:
+    """The element whose subtree holds the article's prose (see the module docstring, step 4)."""
+    score: dict[Any, float] = {}
+    total: dict[Any, int] = {}
+    parent: dict[Any, Any] = {}
+    for block in blocks:
+        if block.furniture or not block.is_prose():
+            continue
+        chain = [el for el in block.path if el.tag in BLOCK_TAGS]
+        if len(chain) > 1 and chain[-1].tag in PARAGRAPH_TAGS:
+            chain.pop()
+        weight = float(len(block.text))
+        for i in range(len(chain) - 1, -1, -1):
+            el = chain[i]
+            score[el] = score.get(el, 0.0) + weight
+            total[el] = total.get(el, 0) + len(block.text)
+            if i:
+                parent[el] = chain[i - 1]
+            weight *= DECAY
+    if not score:
+        return None
+    best = max(score, key=lambda el: score[el])
+    while (up := parent.get(best)) is not None and total[up] >= CLIMB_RATIO * total[best]:
+        best = up
+    return best
+
+
+def split_body(container: Any) -> list[Any]:
+    r"""The container and its siblings of the same tag and class: one body split over several ``<div>``\s
+    (readability's same-class sibling rule)."""
+    parent = container.getparent()
+    if parent is None or not container.get("class"):
+        return [container]
+    key = (container.tag, container.get("class"))
+    return [el for el in parent if el is container or (el.tag, el.get("class")) == key]
+
+
+def _lead_of(blocks: list[Block], first_body: int) -> Block | None:
+    """The standfirst: a lead-marked prose-like block before (or as) the first body block."""
+    for block in blocks:
+        if block.index > first_body:
+            break
+        if (
+            block.lead
+            and not block.furniture
+            and len(block.text) >= 40
+            and block.link_density < MAX_LINK_DENSITY
+        ):
+            return block
+    return None
+
+
+def _keep(block: Block, title_key: str) -> bool:
+    if block.furniture or block.link_density > MAX_LINK_DENSITY:
+        return False
+    if title_key and " ".join(block.text.split()) == title_key:
+        return False
+    return not (boilerplate.is_ui_line(block.text) or boilerplate.is_disclaimer(block.text))
+
+
+def extract_content(root: Any, *, title: str = "") -> Content:
+    """The main text of a cleaned page (see :func:`clean_tree`); empty paragraphs when there is none."""
+    body = root.find(".//body")
+    title_key = " ".join(title.split())
+    blocks, strong = walk_blocks(body if body is not None else root)
+    _release_guarded(blocks, strong, title_key)
+    container = choose_container(blocks)
+    if container is None:
+        return Content(lead=None, paragraphs=(), container=None, blocks=tuple(blocks))
+    parts = split_body(container)
+    inside = [b for b in blocks if any(el in b.path for el in parts)]
+    paragraphs: list[Block] = []
+    lines: list[tuple[LineKind, str]] = []
+    in_read_also = False
+    for block in inside:
+        if boilerplate.read_also_label(block.text):
+            in_read_also = True
+            continue
+        if in_read_also and block.link_chars and len(block.text) < 2 * PROSE_MIN_CHARS:
+            continue
+        in_read_also = False
+        if not _keep(block, title_key):
+            continue
+        kind = classify_line(block.text)
+        if kind is not None:
+            lines.append((kind, block.text))
+            continue
+        paragraphs.append(block)
+    first_index = paragraphs[0].index if paragraphs else len(blocks)
+    lead = _lead_of(blocks, first_index)
+    if lead is not None and paragraphs and paragraphs[0] is lead:
+        paragraphs.pop(0)
+    texts = tuple(b.text for b in paragraphs)
+    lead_text = lead.text if lead is not None and lead.text not in texts else None
+    return Content(
+        lead=lead_text, paragraphs=texts, container=container, lines=tuple(lines), blocks=tuple(blocks)
+    )
