@@ -13,6 +13,7 @@ inside an id; the server decodes the path once and the ``path`` converter accept
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +27,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from naba.errors import SearchError
+from naba.publishers.registry import publisher_by_name, publisher_for_saudinewsnet, publisher_for_url
 from naba.store.base import SourceCount
 from naba.types import Article, ArticleId, SearchHit, SearchQuery, TextSpan
 from naba.web.format import (
@@ -102,7 +104,8 @@ class Pager:
 
 @dataclass(frozen=True, slots=True)
 class SourceLink:
-    name: str
+    name: str  # the publisher key used in filters
+    label: str  # what the reader sees: the outlet's Arabic name when the registry knows it
     count: str
     href: str
     current: bool
@@ -194,13 +197,22 @@ def summarize(article: Article) -> str | None:
     return cut + "…"
 
 
+@functools.lru_cache(maxsize=1024)
+def publisher_label(key: str) -> str:
+    """The outlet's Arabic name for a publisher key (a SaudiNewsNet source key, a site name or a domain)."""
+    outlet = publisher_for_saudinewsnet(key) or publisher_by_name(key)
+    if outlet is None and "." in key:
+        outlet = publisher_for_url(f"https://{key}/")
+    return outlet.name_ar if outlet else key
+
+
 def card_for(article: Article, digits: Digits, hit: SearchHit | None = None) -> ArticleCard:
     published = article.published
     return ArticleCard(
         id=article.id,
         href=article_href(article.id),
         title=article.title,
-        publisher=article.publisher,
+        publisher=publisher_label(article.publisher) if article.publisher else None,
         when=format_datetime(published, digits) if published else None,
         when_iso=iso_datetime(published) if published else None,
         summary=summarize(article),
@@ -250,7 +262,11 @@ def source_links(
 ) -> list[SourceLink]:
     return [
         SourceLink(
-            s.publisher, display.num(s.articles), href(path, {"source": s.publisher}), s.publisher == current
+            s.publisher,
+            publisher_label(s.publisher),
+            display.num(s.articles),
+            href(path, {"source": s.publisher}),
+            s.publisher == current,
         )
         for s in sorted(sources, key=lambda s: (-s.articles, s.publisher))
     ]
@@ -407,7 +423,11 @@ def _search_page(
         "cards": [card_for(hit.article, display.digits, hit) for hit in results.hits],
         "facets": [
             SourceLink(
-                name, display.num(count), href("/search", {**params, "source": name}), name == form.source
+                name,
+                publisher_label(name),
+                display.num(count),
+                href("/search", {**params, "source": name}),
+                name == form.source,
             )
             for name, count in sorted(results.facets.items(), key=lambda item: (-item[1], item[0]))
         ],
@@ -433,6 +453,7 @@ def _article_context(backend: ReaderBackend, article: Article, display: Display)
         "parent": card_for(parent.article, display.digits) if parent else None,
         "tag_links": [(tag, href("/search", {"q": _phrase(tag)})) for tag in article.tags if tag.strip()],
         "publisher_href": href("/", {"source": article.publisher}) if article.publisher else None,
+        "publisher_label": publisher_label(article.publisher) if article.publisher else None,
     }
 
 

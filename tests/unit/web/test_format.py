@@ -111,3 +111,11 @@ def test_parse_digits(raw: str | None, expected: str | None) -> None:
 def test_iso_datetime_keeps_the_offset() -> None:
     assert iso_datetime(dt.datetime(2015, 8, 3, 22, 36, tzinfo=RIYADH)) == "2015-08-03T22:36:00+03:00"
     assert iso_datetime(dt.date(2015, 8, 3)) == "2015-08-03"
+
+
+def test_publisher_labels_come_from_the_registry() -> None:
+    from naba.web.pages import publisher_label
+
+    assert publisher_label("alriyadh") == "جريدة الرياض"  # a SaudiNewsNet source key
+    assert publisher_label("was") == publisher_label("spa.gov.sa")
+    assert publisher_label("مدونة لا يعرفها أحد") == "مدونة لا يعرفها أحد"
