@@ -71,21 +71,37 @@ _READ_ALSO_RAW: Final = (
     "اقرا ايضا", "اقرا كذلك", "اقرا المزيد", "اقرا ايضا", "شاهد ايضا", "شاهد المزيد", "للمزيد", "انظر ايضا",
     "طالع ايضا", "اخبار ذات صله", "مواضيع ذات صله", "موضوعات ذات صله", "مقالات ذات صله", "ذات صله",
     "الموضوعات المتعلقه", "موضوعات متعلقه", "مواضيع ذات علاقه", "قد يعجبك ايضا", "قد يهمك ايضا", "اقرا كمان",
-    "المزيد من", "اخترنا لك", "مختارات",
+    "المزيد من", "اخترنا لك", "مختارات", "تغطيه مباشره", "اخر التطورات", "اخر المستجدات",
 )  # fmt: skip
 _UI_RAW: Final = (
     "تابعونا على", "تابعوا اخر الاخبار", "تابعنا على", "تابعنا عبر", "انضم الى قناتنا", "حمل تطبيق",
-    "اشترك في النشره", "النشره البريديه", "النشره الاخباريه", "كلمات دلاليه", "الكلمات الدلاليه", "الوسوم",
+    "اشترك في النشره", "اشترك في نشره", "اشترك في نشرتنا", "سجل في النشره", "النشره البريديه", "النشره الاخباريه", "كلمات دلاليه", "الكلمات الدلاليه", "الوسوم",
     "كلمات البحث", "شارك", "طباعه", "تكبير الخط", "تصغير الخط", "اضف تعليق", "التعليقات", "تعليقات الزوار",
     "عاجل", "الاكثر قراءه", "الاكثر مشاهده", "اكثر قراءه", "جميع الحقوق محفوظه", "حقوق النشر محفوظه",
     "ملفات تعريف الارتباط", "الكوكيز", "ارسال لصديق", "ارسل الخبر", "عدد القراءات", "اترك تعليقا",
-    "لا توجد تعليقات", "المقال السابق", "المقال التالي", "الخبر السابق", "الخبر التالي", "الرئيسيه",
+    "لا توجد تعليقات", "تعليقات القراء", "اراء القراء", "المقال السابق", "المقال التالي", "الخبر السابق", "الخبر التالي", "الرئيسيه",
 )  # fmt: skip
 # A UI line is short: a label plus a few words at most (calibrated: the longest tool/label line in the dev
 # sets, "اشترك في النشرة البريدية لـ… لتصلك أهم الأخبار يومياً", is 65 characters; article subheadings that
 # start with such a word are rare and longer).
 MAX_UI_LINE_CHARS: Final = 90
 MAX_LABEL_BLOCK_CHARS: Final = 40
+# Labels that are a whole line on their own and nothing else: an ad slot's label or a sponsored marker. Matched
+# exactly (folded, punctuation stripped), because as first words they open ordinary headlines ("إعلان نتائج …").
+_EXACT_LABELS_RAW: Final = (
+    "إعلان",
+    "اعلان",
+    "إعلانات",
+    "محتوى مدفوع",
+    "محتوى ممول",
+    "برعاية",
+    "advertisement",
+)
+# Headings that open the reader-comment section: nothing after them in the container is article text.
+_COMMENTS_RAW: Final = (
+    "التعليقات", "تعليقات القراء", "تعليقات الزوار", "اراء القراء", "اضف تعليق", "اضف تعليقك", "اترك تعليقا",
+    "شارك برايك", "comments",
+)  # fmt: skip
 _DISCLAIMER_RAW: Final = (
     "لا تعبر عن راي", "لا تعبر بالضروره عن", "مراجعه التعليقات", "قواعد التعليق", "شروط التعليق",
     "بروتوكول نشر التعليقات", "سياسه التعليقات",
@@ -106,6 +122,9 @@ def fold(text: str) -> str:
 READ_ALSO_LABELS: Final = tuple(fold(x) for x in _READ_ALSO_RAW)
 UI_PHRASES: Final = tuple(fold(x) for x in _UI_RAW)
 DISCLAIMER_PHRASES: Final = tuple(fold(x) for x in _DISCLAIMER_RAW)
+EXACT_LABELS: Final = frozenset(fold(x) for x in _EXACT_LABELS_RAW)
+COMMENT_HEADINGS: Final = frozenset(fold(x) for x in _COMMENTS_RAW)
+_COUNT: Final = re.compile(r"[\s(（]*[0-9\u0660-\u0669]*[\s)）]*$")
 
 
 def _strip_label_punct(folded: str) -> str:
@@ -130,12 +149,21 @@ def is_ui_line(text: str) -> bool:
     folded = _strip_label_punct(fold(stripped))
     if len(folded) > MAX_UI_LINE_CHARS:
         return False
+    if folded in EXACT_LABELS:
+        return True
     # A one-word label ("شارك", "عاجل") only when it is about the whole line: "شارك الرئيس في القمة …" is text.
     short = len(folded) <= MAX_LABEL_BLOCK_CHARS
     return any(
         folded == p or folded.startswith(p + ":") or (folded.startswith(p + " ") and (short or " " in p))
         for p in UI_PHRASES
     )
+
+
+def comments_heading(text: str) -> bool:
+    """True for the heading that opens a reader-comment section ("التعليقات (3)", "تعليقات القراء")."""
+    if len(text) > MAX_LABEL_BLOCK_CHARS:
+        return False
+    return _strip_label_punct(_COUNT.sub("", fold(text))) in COMMENT_HEADINGS
 
 
 def furniture_hint(tag: str, attrs: str) -> int:

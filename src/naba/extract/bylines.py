@@ -57,6 +57,14 @@ PLACES: Final = frozenset(
         "بكين", "نيودلهي", "طوكيو", "روما", "مدريد", "فيينا", "كييف", "إسلام آباد", "كابول", "غزة",
     )
 )  # fmt: skip
+# Given names that start with the letter و: in a byline they are a name, not "and" + a name.
+_WAW_NAMES: Final = frozenset(
+    fold(n)
+    for n in (
+        "وليد", "وائل", "وفاء", "وداد", "وسام", "وجدي", "وديع", "وهيب", "وصفي", "ولاء", "وعد", "وحيد", "وجيه",
+        "وضاح", "وصال", "ورد", "وردة", "وفيق", "وهبة", "وهبي", "وسيم", "وسيلة", "ولي", "وئام", "وجدان",
+    )
+)  # fmt: skip
 _PARTS: Final = re.compile(r"\s+[-–—|/]+\s+|\s*[|]\s*")
 _LEADING_PREFIX: Final = re.compile(
     r"^(?:" + "|".join(BYLINE_PREFIXES) + r")(?:\s*[:：\-–]\s*|\s+)", re.IGNORECASE
@@ -64,6 +72,17 @@ _LEADING_PREFIX: Final = re.compile(
 _CREDIT_END: Final = re.compile(r"[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]\s*[.。]?\s*$")
 _CREDIT_START: Final = re.compile(
     r"^([^\s()\-–—]+(?:\s[^\s()\-–—]+){0,3})\s*(?:[(]\s*([^()]{1,30})\s*[)]|[\-–—]\s*([^\s\-–—][^\-–—]{0,25}?)\s*[\-–—:])"
+)
+# Wire credits inside the opening words: "(سونا)", "/ وام /", "- واس -" after a place and maybe a date
+# ("الخرطوم 16-3-2025 (سونا) -", "أبوظبي في 12 مارس / وام /").
+_CREDIT_MARKS: Final = re.compile(
+    r"[(]\s*([^()]{1,30}?)\s*[)]|/\s*([^/]{1,25}?)\s*/|[\-–—]\s*([^\-–—\d][^\-–—]{0,25}?)\s*[\-–—:]"
+)
+# The place-and-date words before such a credit: "أبوظبي في 12 مارس" is four.
+MAX_CREDIT_PREFIX_WORDS: Final = 5
+# Labels that open the publication date on a line that also shows the update time.
+_PUBLISH_LABEL: Final = re.compile(
+    r"(?:تاريخ\s+النشر|نشر\s+(?:في|بتاريخ)|نُشر|نشر|published)\s*[:：]?", re.IGNORECASE
 )
 _SOURCE_LABEL: Final = re.compile(
     r"^\s*(?:ال)?مصدر(?:\s*الخبر)?\s*[:：]?\s*|^\s*source\s*:\s*", re.IGNORECASE
@@ -168,8 +187,28 @@ def split_byline(text: str, site_names: frozenset[str] = frozenset()) -> tuple[l
             names.append(part)
     if len(names) > 1 and any(len(n.split()) > 1 for n in names):
         names = [n for n in names if len(n.split()) > 1]
+    # Only a part short enough to be one name is split; longer text is not a byline and _looks_like_name drops it.
+    names = [
+        n for part in names for n in (_split_pair(part) if len(part.split()) <= MAX_NAME_WORDS else [part])
+    ]
     names = [n for n in names if _looks_like_name(n)]
     return names, source
+
+
+def _split_pair(name: str) -> list[str]:
+    """ "فاطمة الزعابي وحسن البلوشي" → two people: "و" glued to a word (or standing alone) joins two names of at
+    least two words each; a given name that itself starts with و ("وليد", "وائل") is not a conjunction."""
+    words = name.replace("،", " ، ").split()
+    for i in range(2, len(words) - 1):
+        word = words[i]
+        joined = word in ("و", "،")
+        if not joined and not (word.startswith("و") and len(word) > 2 and fold(word) not in _WAW_NAMES):
+            continue
+        left = words[:i]
+        right = words[i + 1 :] if joined else [word[1:], *words[i + 1 :]]
+        if len(right) >= 2:
+            return [" ".join(left), *_split_pair(" ".join(right))]
+    return [name]
 
 
 def _looks_like_name(text: str) -> bool:
@@ -187,4 +226,25 @@ def source_in_text(first: str, last: str) -> tuple[str, str] | None:
         agency = start.group(2) or start.group(3) or ""
         if agency and is_agency(agency):
             return agency.strip(), "text:wire-dateline"
+    for mark in _CREDIT_MARKS.finditer(first[:120]):
+        if len(first[: mark.start()].split()) > MAX_CREDIT_PREFIX_WORDS:
+            break
+        agency = next(g for g in mark.groups() if g is not None)
+        if is_agency(agency):
+            return agency.strip(), "text:wire-dateline"
     return None
+
+
+def agency_at_end(text: str) -> str | None:
+    """The agency closing a dateline line ("الرياض 18 رمضان 1446 هـ الموافق 18 مارس 2025 م واس")."""
+    words = text.strip(" .()-–—/").split()
+    for n in (3, 2, 1):
+        if len(words) > n and is_agency(" ".join(words[-n:])):
+            return " ".join(words[-n:]).strip("()/")
+    return None
+
+
+def after_publish_label(text: str) -> str | None:
+    """The part of an update line from its publication label on ("آخر تحديث: X · نشر: Y" → "نشر: Y")."""
+    match = _PUBLISH_LABEL.search(text, 1)
+    return text[match.start() :] if match else None

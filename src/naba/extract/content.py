@@ -46,6 +46,11 @@ DECAY: Final = 0.5
 CLIMB_RATIO: Final = 1.25
 # A furniture element holding at least this share of the page's prose is the body, not furniture.
 GUARD_SHARE: Final = 0.5
+# A caption is the short text right after an image inside the same block element ("<div><img><br><font>…"),
+# where no <figcaption> or caption class says so. 150 characters is a long two-line caption; a paragraph that
+# merely starts with an inline image is longer.
+MAX_CAPTION_CHARS: Final = 150
+IMAGE_TAGS: Final = frozenset(["img", "picture", "amp-img"])
 
 BLOCK_TAGS: Final = frozenset(
     [
@@ -118,6 +123,7 @@ class Block:
     furniture: tuple[Any, ...] = ()
     lead: bool = False
     strong: bool = False
+    after_image: bool = False
 
     @property
     def link_density(self) -> float:
@@ -167,6 +173,8 @@ class _Walker:
         self.parts: list[str] = []
         self.link_chars = 0
         self.in_link = 0
+        self.image_owner: Any = None
+        self.inline_breaks: set[Any] = set()
 
     def add(self, text: str | None) -> None:
         if text:
@@ -186,18 +194,31 @@ class _Walker:
                     furniture=tuple(self.furniture),
                     lead=bool(self.leads),
                     strong=any(el in self.strong for el in self.furniture),
+                    after_image=self.image_owner is not None and self._owner() is self.image_owner,
                 )
             )
+            self.image_owner = None
         self.parts.clear()
         self.link_chars = 0
 
+    def _owner(self) -> Any:
+        return next((el for el in reversed(self.stack) if el.tag in BLOCK_TAGS), None)
+
     def start(self, el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in BLOCK_TAGS or tag == "br":
-            self.flush()
-        self.stack.append(el)
         attrs = " ".join(v for k in ("class", "id", "itemprop", "role") if (v := el.get(k))).lower()
-        if hint := boilerplate.furniture_hint(tag, attrs):
+        hint = boilerplate.furniture_hint(tag, attrs)
+        # Strong furniture in an inline element (<span class="caption">, <small class="credit">) is a block
+        # of its own, so its text is not merged into the neighbouring text and kept with it. Links are left
+        # inline: a paragraph's link to a related story is still part of the sentence.
+        if tag in BLOCK_TAGS or tag == "br" or (hint == 2 and tag != "a"):
+            self.flush()
+            if tag not in BLOCK_TAGS and tag != "br":
+                self.inline_breaks.add(el)
+        if tag in IMAGE_TAGS and not "".join(self.parts).strip():
+            self.image_owner = self._owner()
+        self.stack.append(el)
+        if hint:
             self.furniture.append(el)
             if hint == 2:
                 self.strong.add(el)
@@ -210,7 +231,7 @@ class _Walker:
 
     def end(self, el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS or el in self.inline_breaks:
             self.flush()
         if tag == "a":
             self.in_link -= 1
@@ -312,6 +333,8 @@ def _lead_of(blocks: list[Block], first_body: int) -> Block | None:
 def _keep(block: Block, title_key: str) -> bool:
     if block.furniture or block.link_density > MAX_LINK_DENSITY:
         return False
+    if block.after_image and len(block.text) <= MAX_CAPTION_CHARS:
+        return False
     if title_key and " ".join(block.text.split()) == title_key:
         return False
     return not (boilerplate.is_ui_line(block.text) or boilerplate.is_disclaimer(block.text))
@@ -332,10 +355,17 @@ def extract_content(root: Any, *, title: str = "") -> Content:
     lines: list[tuple[LineKind, str]] = []
     in_read_also = False
     for block in inside:
+        if paragraphs and boilerplate.comments_heading(block.text):
+            break  # the reader-comment section: nothing after it is the article
         if boilerplate.read_also_label(block.text):
             in_read_also = True
             continue
-        if in_read_also and block.link_chars and len(block.text) < 2 * PROSE_MIN_CHARS:
+        # The headlines listed under a read-also / live-updates label: links, or list items without links.
+        if (
+            in_read_also
+            and (block.link_chars or block.owner.tag == "li")
+            and len(block.text) < 2 * PROSE_MIN_CHARS
+        ):
             continue
         in_read_also = False
         if not _keep(block, title_key):

@@ -6,7 +6,8 @@ multi-byte character, a stray byte): decoding it as a legacy code page would tur
 mojibake to save a handful of characters. Otherwise windows-1256, the legacy encoding of most Arabic
 sites, when it decodes to mostly Arabic letters; otherwise windows-1252 so that the text is at least
 readable. Labels are mapped as the WHATWG Encoding Standard does (``iso-8859-1`` means windows-1252,
-``iso-8859-6`` stays ISO-8859-6).
+``iso-8859-6`` stays ISO-8859-6). A Latin label (windows-1252 / ISO-8859-1 / ASCII) on bytes that detection
+reads as Arabic is a mislabel: detection wins (evidence ``meta-mislabelled`` / ``http-mislabelled``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _LABEL_ALIASES = {
     "x-cp1256": "windows-1256",
     "utf8": "utf-8",
 }
+# Labels that cannot spell Arabic: a page declaring one and decoding (by detection) to Arabic is mislabelled.
+_LATIN_LABELS = frozenset({"windows-1252", "iso8859-1", "latin-1", "ascii"})
 # Share of letters that must be Arabic for a windows-1256 guess to be believed.
 _ARABIC_SHARE_FOR_1256 = 0.3
 # Mostly-UTF-8: at most one broken sequence per five valid multi-byte characters, and enough of those to be sure
@@ -106,6 +109,11 @@ def decode_bytes(content: bytes, content_type: str | None = None) -> Decoded:
     if declared is not None:
         encoding, where = declared
         # A page labelled UTF-8 that is far from valid UTF-8 is mislabelled: detect instead of producing U+FFFD.
+        if encoding in _LATIN_LABELS and detect(content) != "windows-1252":
+            # Latin-labelled pages full of high bytes are Arabic pages saved under an editor's or server's
+            # default label: a browser shows mojibake, detection reads them (windows-1256 or UTF-8).
+            encoding = detect(content)
+            return Decoded(content.decode(encoding, "replace"), encoding, f"{where}-mislabelled")
         if encoding != "utf-8" or _is_utf8(content) or _mostly_utf8(content):
             return Decoded(content.decode(encoding, "replace"), encoding, where)
     encoding = detect(content)

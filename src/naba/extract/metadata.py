@@ -41,6 +41,8 @@ DATELINE_BEFORE_TITLE: Final = 4
 # How many blocks after the body a source line or tag list may sit.
 AFTER_BODY_WINDOW: Final = 25
 MAX_TAGS: Final = 40
+# Heading texts kept for telling the headline part of <title> (subheadings first, then bold/<font> texts).
+MAX_HEADINGS: Final = 100
 ARTICLE_TYPES: Final = frozenset(
     {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle", "opinionnewsarticle",
      "backgroundnewsarticle", "liveblogposting", "webpage", "report", "scholarlyarticle"}
@@ -113,10 +115,20 @@ def read_head(root: Any) -> HeadData:
         canonical=canonical.strip() if canonical else None,
         lang=lang,
         times=times,
-        headings=[
-            t for h in root.iter("h2", "h3") if 10 < len(t := " ".join(h.text_content().split())) < 300
-        ][:50],
+        headings=_headings(root),
     )
+
+
+def _headings(root: Any) -> list[str]:
+    """Subheadings, and the own text of bold / <font> elements: table-layout pages show the headline as
+    ``<font size=4><b>…</b></font>`` with no ``<h1>`` (used to tell the headline part of ``<title>``)."""
+    found = [t for h in root.iter("h2", "h3") if 10 < len(t := " ".join(h.text_content().split())) < 300][:50]
+    for el in root.iter("b", "strong", "font"):
+        if 10 < len(t := " ".join((el.text or "").split())) < 300 and not len(el):
+            found.append(t)
+            if len(found) >= MAX_HEADINGS:
+                break
+    return found
 
 
 def _in_furniture(el: Any) -> bool:
@@ -293,8 +305,13 @@ def _visible_dateline(
     before = [b for b in blocks if anchor - DATELINE_BEFORE_TITLE <= b.index < anchor][::-1]
     inside = [text for kind, text in content.lines if kind == "dateline"]
     for text in [b.text for b in after + before] + inside:
-        if len(text) > bylines.MAX_DATELINE_CHARS * 2 or bylines.is_update_label(text):
+        if len(text) > bylines.MAX_DATELINE_CHARS * 2:
             continue
+        if bylines.is_update_label(text):
+            # "آخر تحديث: … | نشر في: …" on one line: the publication date is the part after its label.
+            text = bylines.after_publish_label(text) or ""
+            if not text:
+                continue
         parsed = parse_dateline(text, reference_time=ref)
         if parsed is not None and len(parsed.matched) >= bylines.MIN_DATE_SHARE * min(len(text), 60):
             return parsed
@@ -429,6 +446,9 @@ def find_source(window: list[Block], content: Content, byline_agency: str | None
             return value, "line:المصدر"
     if byline_agency:
         return byline_agency, "byline:agency"
+    for kind, text in content.lines:
+        if kind == "dateline" and (agency := bylines.agency_at_end(text)):
+            return agency, "dateline:agency"
     for kind, text in content.lines:
         if kind == "agency":
             return text.strip(" ()-–—"), "line:agency"

@@ -6,6 +6,7 @@ pin floors page by page.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -55,3 +56,19 @@ def score(article: Article, gold: dict[str, Any]) -> PageScore:
     present = list(gold.get("must_contain") or [])
     ok = sum(folded(s) not in flat for s in absent) + sum(folded(s) in flat for s in present)
     return PageScore(tp, fp, fn, len(absent) + len(present), ok)
+
+
+def same_published(got: dt.date | None, gold: str | None) -> bool:
+    """``published`` right by EVAL.md: a gold timestamp is matched to the minute as an instant (an answer without
+    a time or offset is wrong); a gold date by the answer's calendar date."""
+    if not gold:
+        return got is None
+    if got is None:
+        return False
+    if len(gold) == 10:
+        return (got.date() if isinstance(got, dt.datetime) else got) == dt.date.fromisoformat(gold)
+    want = dt.datetime.fromisoformat(gold)
+    if not isinstance(got, dt.datetime) or got.tzinfo is None:
+        return False
+    minute = dt.timedelta(minutes=1)
+    return abs(got.astimezone(dt.UTC) - want.astimezone(dt.UTC)) < minute

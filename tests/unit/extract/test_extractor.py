@@ -204,6 +204,73 @@ def test_hashtags_canonical_language_images() -> None:
     assert any(i.caption == "الوزير خلال المؤتمر" for i in art.images)
 
 
+def test_caption_after_image_without_caption_markup_is_dropped() -> None:
+    body = (
+        f'<table><tr><td><div align="center"><img src="a.jpg"><br><font size="1">جانب من جلسة المجلس</font></div>'
+        f"<font>{P1}<br><br>{P2}<br><br>{P3}</font></td></tr></table>"
+    )
+    art = extract(body)
+    assert art.body_paragraphs == (P1, P2, P3)
+
+
+def test_inline_caption_span_and_live_list_and_ad_label_are_dropped() -> None:
+    body = (
+        f'<div class="article-body"><p>{P1}</p><div><span>إعلان</span></div>'
+        "<div><h4>تغطية مباشرة</h4><ul><li><span>18:31</span> وزير النقل يتفقد مشروع القطار</li></ul></div>"
+        f'<p>{P2}</p><div><img src="x.jpg"><span class="img-caption">سحب الدخان فوق المصنع (واس)</span></div>'
+        f"<p>{P3}</p><div><h3>النشرة البريدية</h3><p>اشترك في نشرة الموقع اليومية لتصلك أبرز الأخبار</p></div></div>"
+    )
+    assert extract(body).body_paragraphs == (P1, P2, P3)
+
+
+def test_comment_section_heading_ends_the_body() -> None:
+    body = f"<td>{P1}<br><br>{P2}<br><br><b>تعليقات القراء</b><br>أبو خالد - 12/03/2025<br>{P3}</td>"
+    assert extract(f"<table><tr>{body}</tr></table>").body_paragraphs == (P1, P2)
+
+
+def test_publication_after_update_on_one_line_and_relative() -> None:
+    fetched = dt.datetime(2025, 3, 19, 18, 40, tzinfo=dt.timezone(dt.timedelta(hours=4)))
+    body = f'<div class="dates">آخر تحديث: منذ 40 دقيقة · نشر: منذ 3 ساعات</div>{ARTICLE}'
+    art = extract(
+        body, '<meta property="og:updated_time" content="2025-03-19T18:00:00+04:00">', fetched_at=fetched
+    )
+    assert art.published == fetched - dt.timedelta(hours=3)
+
+
+def test_agency_credits_in_datelines_and_openings() -> None:
+    assert source_in_text("أبوظبي في 12 مارس / وام / أعلنت الهيئة اليوم", "") == ("وام", "text:wire-dateline")
+    assert source_in_text("الخرطوم 16-3-2025 (سونا) - انطلقت الحملة", "")[0] == "سونا"  # type: ignore[index]
+    assert source_in_text("قال المتحدث في مؤتمر صحفي عقده اليوم مع الصحفيين (رويترز) إن", "x") is None
+    body = f'<div class="article-body"><p>الرياض 18 رمضان 1446 هـ الموافق 18 مارس 2025 م واس</p><p>{P1}</p><p>{P2}</p></div>'
+    art = extract(body)
+    assert art.original_source == "واس"
+    assert art.body_paragraphs == (P1, P2)
+
+
+def test_two_authors_joined_by_waw() -> None:
+    assert split_byline("بقلم: فاطمة الزعابي وحسن البلوشي")[0] == ["فاطمة الزعابي", "حسن البلوشي"]
+    assert split_byline("كتب: عبد الله وليد الحسن")[0] == ["عبد الله وليد الحسن"]
+
+
+def test_headline_part_of_title_found_in_bold_text() -> None:
+    title = "المجلس البلدي يقر ميزانية العام الجديد"
+    html = (
+        f"<html><head><title>جريدة الصباح :: {title}</title></head><body><font size=4><b>{title}</b></font><br>"
+        f"<font>{P1}<br><br>{P2}</font></body></html>"
+    ).encode()
+    assert extract_html(html, source="t").title == title
+
+
+def test_latin_label_on_arabic_bytes_is_a_mislabel() -> None:
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+        f"<title>خبر</title></head><body><p>{P1}</p><p>{P2}</p></body></html>"
+    ).encode("windows-1256")
+    art = extract_html(html, source="t")
+    assert art.body_paragraphs == (P1, P2)
+    assert art.evidence["charset"] == "meta-mislabelled"
+
+
 # --- gold pages ------------------------------------------------------------------------------------------
 
 
