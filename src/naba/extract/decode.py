@@ -98,8 +98,45 @@ def detect(content: bytes) -> str:
     return "windows-1252"
 
 
+# Double-encoded text (UTF-8 bytes once decoded as windows-1256 or latin-1 and saved again as UTF-8) shows
+# the UTF-8 lead bytes of Arabic letters as these characters: ط ظ (windows-1256) or Ø Ù (latin-1), each
+# followed by another symbol. A page where they make up this share of letters is mojibake, not Arabic.
+_MOJIBAKE_SIGNS = {
+    "windows-1256": re.compile(r"[طظ][^\u0621-\u063a\u0641-\u064a\s]"),
+    "latin-1": re.compile(r"[ØÙ][\x80-\xff]"),
+}
+_MOJIBAKE_SHARE = 0.2
+
+
+def repair_mojibake(text: str) -> tuple[str, str | None]:
+    """Undo one level of double encoding; returns (text, the wrong code page it was read with, or None).
+
+    Text that merely looks odd is left alone: the repair must decode as strict UTF-8 and give Arabic.
+    """
+    letters = sum(1 for c in text if c.isalpha()) or 1
+    for codepage, sign in _MOJIBAKE_SIGNS.items():
+        if len(sign.findall(text)) / letters < _MOJIBAKE_SHARE:
+            continue
+        try:
+            repaired = text.encode(codepage).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if _arabic_share(repaired) > _arabic_share(text):
+            return repaired, codepage
+    return text, None
+
+
 def decode_bytes(content: bytes, content_type: str | None = None) -> Decoded:
-    """Decode a document; raises :class:`DecodeError` for bytes that are clearly not text."""
+    """Decode a document, repairing double-encoded (mojibake) text; raises :class:`DecodeError` for bytes
+    that are clearly not text."""
+    decoded = _decode(content, content_type)
+    repaired, wrong = repair_mojibake(decoded.text)
+    if wrong is None:
+        return decoded
+    return Decoded(repaired, decoded.encoding, f"{decoded.evidence}+mojibake-repaired-from-{wrong}")
+
+
+def _decode(content: bytes, content_type: str | None) -> Decoded:
     if b"\x00" in content[:4096] and not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DecodeError("binary content (NUL bytes), not a text document")
     for bom, encoding in _BOMS:

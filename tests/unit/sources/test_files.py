@@ -181,3 +181,15 @@ def test_decode_mostly_utf8_and_real_windows_1256() -> None:
     assert decoded.encoding == "utf-8" and "أعلنت الحكومة" in decoded.text
     legacy = decode_bytes(arabic.encode("windows-1256"))
     assert legacy.encoding == "windows-1256" and legacy.text == arabic
+
+
+def test_double_encoded_arabic_is_repaired() -> None:
+    from naba.extract.decode import decode_bytes
+
+    page = "<p>أعلنت الحكومة اليوم عن خطة جديدة لدعم المشروعات الصغيرة في المحافظات</p>"
+    for wrong in ("windows-1256", "latin-1"):
+        mojibake = page.encode("utf-8").decode(wrong).encode("utf-8")
+        decoded = decode_bytes(mojibake)
+        assert decoded.text == page
+        assert decoded.evidence.endswith(f"mojibake-repaired-from-{wrong}")
+    assert decode_bytes(page.encode()).evidence == "detected"
