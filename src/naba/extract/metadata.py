@@ -382,10 +382,26 @@ def _author_elements(root: Any) -> list[str]:
         if any(anc in taken for anc in el.iterancestors()) or "comment" in attrs or _in_furniture(el):
             continue
         text = " ".join(el.text_content().split())
-        if 2 <= len(text) <= bylines.MAX_CREDIT_CHARS:
+        if 2 <= len(text) <= bylines.MAX_CREDIT_CHARS and not _only_section_links(el, text):
             taken.add(el)
             texts.append(text)
     return texts
+
+
+_SECTION_HREF: Final = re.compile(
+    r"/(?:category|categories|section|sections|tag|tags|topic|topics)(?:/|$)", re.I
+)
+
+
+def _only_section_links(el: Any, text: str) -> bool:
+    """An "author" box whose whole text is a link to a section or tag listing names a category, not a person."""
+    links = [
+        a
+        for a in el.iter("a")
+        if _SECTION_HREF.search(a.get("href") or "") or "categ" in (a.get("class") or "")
+    ]
+    linked = " ".join(" ".join(a.text_content().split()) for a in links)
+    return bool(links) and linked == text
 
 
 def _jsonld_people(head: HeadData) -> list[str]:
@@ -479,7 +495,9 @@ def _links_after_label(block: Block) -> list[str]:
     return []
 
 
-def find_tags(root: Any, head: HeadData, window: list[Block], title: str) -> tuple[tuple[str, ...], str]:
+def find_tags(
+    root: Any, head: HeadData, window: list[Block], title: str, names: frozenset[str]
+) -> tuple[tuple[str, ...], str]:
     for block in window:
         folded = fold(block.text).strip(" :")
         labelled = any(folded.startswith(label) for label in TAG_LABELS) and len(block.text) < 400
@@ -497,10 +515,10 @@ def find_tags(root: Any, head: HeadData, window: list[Block], title: str) -> tup
     ]
     if rel_tags:
         return _clean_tags(rel_tags), "rel=tag"
-    return _meta_tags(head, title)
+    return _meta_tags(head, title, names)
 
 
-def _meta_tags(head: HeadData, title: str) -> tuple[tuple[str, ...], str]:
+def _meta_tags(head: HeadData, title: str, names: frozenset[str]) -> tuple[tuple[str, ...], str]:
     ld = next((o.get("keywords") for o in article_objects(head) if o.get("keywords")), None)
     for evidence, raw in (
         ("meta:news_keywords", head.meta.get("news_keywords")),
@@ -508,9 +526,11 @@ def _meta_tags(head: HeadData, title: str) -> tuple[tuple[str, ...], str]:
         ("jsonld:keywords", ld),
     ):
         items = raw if isinstance(raw, list) else re.split("[,،]", raw) if isinstance(raw, str) else []
-        tags = _clean_tags([str(t) for t in items])
+        tags = tuple(t for t in _clean_tags([str(t) for t in items]) if _loose(t) != _loose(title))
         title_words = set(fold(title).split())
-        if tags and not all(fold(t) in title_words for t in tags):
+        # A keyword list that names the site itself is the site's own list, repeated on every page.
+        site_wide = any(_is_site(t, names) for t in tags)
+        if tags and not site_wide and not all(fold(t) in title_words for t in tags):
             return tags, evidence
     return (), "none"
 
@@ -571,6 +591,6 @@ def extract_metadata(
     meta.authors = tuple(authors)
     window = _article_window(blocks, content, anchor)
     meta.original_source, meta.evidence["original_source"] = find_source(window, content, agency)
-    meta.tags, meta.evidence["tags"] = find_tags(root, head, window, title)
+    meta.tags, meta.evidence["tags"] = find_tags(root, head, window, title, names)
     meta.images = find_images(root, head, content)
     return meta

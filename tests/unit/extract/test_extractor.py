@@ -192,6 +192,20 @@ def test_meta_keywords_that_split_the_title_are_not_tags() -> None:
     assert art.tags == ("وزارة الصحة", "كورونا")
 
 
+def test_site_wide_keywords_and_the_title_as_a_keyword_are_not_tags() -> None:
+    art = extract(ARTICLE, '<meta name="keywords" content="أخبار, جريدة الأفق, عاجل">')
+    assert art.tags == ()
+    art = extract(ARTICLE, '<meta name="keywords" content="الصحة تسجل ثلاثين إصابة جديدة">')
+    assert art.tags == ()
+
+
+def test_a_category_link_in_an_author_box_is_not_an_author() -> None:
+    box = '<div class="author-box"><a href="/news/category/29/منوعات">منوعات</a></div>'
+    assert extract(box + ARTICLE).authors == ()
+    person = '<div class="author-box"><a href="/writers/12">سارة الحربي</a></div>'
+    assert extract(person + ARTICLE).authors == ("سارة الحربي",)
+
+
 def test_hashtags_canonical_language_images() -> None:
     body = (
         f'<figure><img src="https://x.example/a.jpg"><figcaption>الوزير خلال المؤتمر</figcaption></figure>{ARTICLE}'
