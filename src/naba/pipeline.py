@@ -295,8 +295,11 @@ class Naba:
         report.failed += 1
         if len(report.failures) < 100:
             report.failures.append(failure)
-        log.warning("%s: %s: %s", failure.location, failure.error_type, failure.message)
         policy = self.settings.error_policy
+        # Recorded failures are listed by `naba failures` and counted in the run's summary; only skips
+        # have nowhere else to be seen, so only they are logged as warnings.
+        level = logging.INFO if policy == "record" else logging.WARNING
+        log.log(level, "%s: %s: %s", failure.location, failure.error_type, failure.message)
         if policy == "raise":
             raise InputError(failure.message, location=failure.location, stage=failure.stage)
         if policy == "record":

@@ -73,9 +73,17 @@ def test_extract_html_json(tmp_path: Path) -> None:
 def test_log_json_gives_one_object_per_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{broken\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["--log-json", "--db", str(tmp_path / "l.db"), "ingest", str(bad), "--json"]
-    )
+    args = [
+        "--log-json",
+        "--error-policy",
+        "skip",
+        "--db",
+        str(tmp_path / "l.db"),
+        "ingest",
+        str(bad),
+        "--json",
+    ]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert any(r["level"] == "warning" and "bad.jsonl:1" in r["message"] for r in records)
