@@ -1,0 +1,87 @@
+"""Related articles over the stories-dev window, scored on the labeled articles (EVAL.md "Related").
+
+Usage: ``.venv/bin/python eval/related.py [--gold stories-dev.jsonl] [--corpus DIR]``
+
+The window is streamed as for ``eval/stories.py`` (naba's :class:`~naba.stories.StoryStream` fed through
+:class:`~naba.enrich.related.RelatedFinder`); at the end, each labeled article whose story or thread has
+another labeled article is a query. Its related list, restricted to labeled articles (unjudged ones are
+skipped) and cut at 5, scores ``right / min(5, labeled articles sharing its story or thread)``; an empty list
+scores 0. ``first_right``: share of lists whose first labeled item is right. Last line: one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _stream import DEFAULT_CORPUS, DEFAULT_GOLD, GoldRow, load_stream, print_table
+
+from naba.enrich.related import RelatedFinder
+from naba.stories import StoryStream
+from naba.types import AnalyzedArticle, ArticleId
+
+KEYS = ("queries", "p_at_5", "first_right")
+CUT = 5
+
+
+def _relevant(row: GoldRow, rows: Sequence[GoldRow]) -> set[str]:
+    return {
+        o.url
+        for o in rows
+        if o.url != row.url and (o.story == row.story or (row.thread is not None and o.thread == row.thread))
+    }
+
+
+def score(rows: Sequence[GoldRow], lists: dict[str, list[str]]) -> dict[str, float]:
+    labeled = {r.url for r in rows}
+    p_sum, first_sum, queries = 0.0, 0.0, 0
+    for row in rows:
+        relevant = _relevant(row, rows)
+        if not relevant:
+            continue
+        queries += 1
+        judged = [u for u in lists.get(row.url, []) if u in labeled and u != row.url][:CUT]
+        p_sum += sum(u in relevant for u in judged) / min(CUT, len(relevant))
+        first_sum += 1.0 if judged and judged[0] in relevant else 0.0
+    return {
+        "queries": queries,
+        "p_at_5": round(p_sum / max(1, queries), 4),
+        "first_right": round(first_sum / max(1, queries), 4),
+    }
+
+
+def run_naba(
+    stream: Sequence[AnalyzedArticle], rows: Sequence[GoldRow], **params: object
+) -> dict[str, list[str]]:
+    finder = RelatedFinder(StoryStream(**params))  # type: ignore[arg-type]
+    for a in stream:
+        finder.add(a)
+    finder.stream.flush()
+    url_of: dict[ArticleId, str] = {a.article.id: a.article.url or a.article.id for a in stream}
+    id_of = {v: k for k, v in url_of.items()}
+    # Lists are cut generously: unlabeled items are skipped before the cut at 5.
+    return {r.url: [url_of[x.article] for x in finder.related(id_of[r.url], limit=100)] for r in rows}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument(
+        "--peers", action="store_true", help="no peer is defined for related lists (accepted, ignored)"
+    )
+    args = ap.parse_args()
+
+    rows, stream = load_stream(args.gold, args.corpus)
+    naba = score(rows, run_naba(stream, rows))
+    print_table(f"Related: {len(stream)} articles streamed, {len(rows)} labeled", {"naba": naba}, KEYS)
+    print(json.dumps(naba, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

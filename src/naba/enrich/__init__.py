@@ -1,0 +1,1 @@
+"""Understanding articles: entities, keywords and related coverage."""

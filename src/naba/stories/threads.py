@@ -1,0 +1,105 @@
+"""Threads: stories about one ongoing matter (a follow-up, the next act, another day's report), linked.
+
+Contract
+--------
+* :meth:`ThreadLinker.link` looks at stories touched since its last call and links each to the most similar
+  *other* story seen within :data:`THREAD_WINDOW` when their centroid similarity is at least
+  :data:`THREAD_THRESHOLD` (below the story merge threshold: alike, but not one event). It returns
+  :class:`ThreadLink` records — a store persists them; the threads are their connected components.
+* A thread's id is ``thread:<id of its oldest story>`` and survives further links (union by age).
+* Stories absorbed by a story merge are resolved through the clusterer's redirects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from naba.stories.clustering import StoryClusterer
+from naba.stories.similarity import story_similarity
+
+# Centroid similarity that links two stories into one thread. Calibrated on eval/related.py (related P@5
+# over the whole dev window counts same-thread items as right); see the report in eval/related.py.
+THREAD_THRESHOLD: Final = 0.22
+# Longest gap between two stories of one thread that the in-memory engine links. Older stories are
+# archived; a store can extend threads further back with the same records.
+THREAD_WINDOW: Final = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadLink:
+    """Story ``story`` was linked to story ``to`` (so both are in thread ``thread``)."""
+
+    story: str
+    to: str
+    thread: str
+    similarity: float
+
+
+class ThreadLinker:
+    """Union-find of story ids into threads (see the module contract)."""
+
+    def __init__(self, clusterer: StoryClusterer, threshold: float = THREAD_THRESHOLD) -> None:
+        self.clusterer = clusterer
+        self.threshold = threshold
+        self._parent: dict[str, str] = {}
+        self._linked: set[str] = set()
+        self._members: dict[str, set[str]] = {}  # root -> linked stories (ids as linked)
+
+    def _find(self, story: str) -> str:
+        story = self.clusterer.resolve(story) or story
+        self._parent.setdefault(story, story)
+        root = story
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[story] != root:
+            self._parent[story], story = root, self._parent[story]
+        return root
+
+    def _age(self, story: str) -> tuple[dt.datetime, str]:
+        span = self.clusterer.span(story)
+        return (span[0] if span else dt.datetime.max.replace(tzinfo=dt.UTC)), story
+
+    def thread_of(self, story: str | None) -> str | None:
+        """The thread id of a story, or None when it is linked to no other story."""
+        if story is None:
+            return None
+        live = self.clusterer.resolve(story) or story
+        if live not in self._linked and story not in self._linked:
+            return None
+        return f"thread:{self._find(live)}"
+
+    def stories_in(self, thread: str) -> list[str]:
+        """The live ids of the stories of ``thread`` (``thread:<root>``)."""
+        root = self._find(thread.removeprefix("thread:"))
+        live = {self.clusterer.resolve(s) or s for s in self._members.get(root, {root})}
+        return sorted(live)
+
+    def link(self, touched: Iterable[str]) -> list[ThreadLink]:
+        """Link each touched active story to its most similar other story, when similar enough."""
+        links: list[ThreadLink] = []
+        clusterer = self.clusterer
+        for story in sorted({clusterer.resolve(s) or s for s in touched}):
+            centroid = clusterer.centroid(story)
+            if centroid is None:
+                continue
+            best, best_sim = None, 0.0
+            for other in clusterer.candidates(centroid.body):
+                other_centroid = clusterer.centroid(other)
+                if other == story or other_centroid is None:
+                    continue
+                sim = story_similarity(centroid, other_centroid, clusterer.weights, 1.0)
+                if sim > best_sim:
+                    best, best_sim = other, sim
+            if best is None or best_sim < self.threshold or self._find(best) == self._find(story):
+                continue
+            a, b = self._find(story), self._find(best)
+            keep, gone = (a, b) if self._age(a) <= self._age(b) else (b, a)
+            self._parent[gone] = keep
+            self._linked.update((story, best))
+            members = self._members.setdefault(keep, {keep})
+            members.update(self._members.pop(gone, {gone}), (story, best))
+            links.append(ThreadLink(story, best, f"thread:{keep}", round(best_sim, 4)))
+        return links
