@@ -21,6 +21,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import Final
 
+from naba.stories.anchors import (
+    BACKGROUND_SHARE,
+    CORE_SHARE,
+    AnchorCounts,
+    AnchorFrequency,
+    Anchors,
+    article_anchors,
+    conflict_factor,
+)
 from naba.stories.similarity import (
     CENTROID_TOP_TERMS,
     DEFAULT_WEIGHTS,
@@ -42,10 +51,18 @@ log = logging.getLogger(__name__)
 # 0.3..0.45, one value for all articles, with DEFAULT_WEIGHTS): 0.3 -> B-cubed F1 0.906 (P 0.865, R 0.951),
 # 0.35 -> 0.908 (P 0.881, R 0.936); higher trades recall for precision at the same F1.
 JOIN_THRESHOLD: Final = 0.35
-# Centroid-to-centroid similarity for a repair merge: above the join threshold, so a merge needs more
-# evidence than a join. 0.45 and 0.55 gave identical figures on the dev window (few merges fire).
-MERGE_THRESHOLD: Final = 0.45
+# Centroid-to-centroid similarity for a repair merge (anchor conflicts applied, as for a join). Whole dev
+# window with the anchors on, join 0.35: merge 0.35 -> B-cubed F1 0.919 (P 0.904), 0.4 -> 0.927 (P 0.928,
+# R 0.926), 0.45 -> 0.921 (R 0.922); join 0.325 / 0.375 at merge 0.4 -> 0.926 / 0.920.
+MERGE_THRESHOLD: Final = 0.4
 REPAIR_EVERY: Final = 100
+# Similarity multipliers when an article and a story (or two stories) name places, resp. figures, and share
+# none of them (naba.stories.anchors). ANCHOR_SWEEP, eval/stories.py over the whole dev window (join 0.35,
+# merge 0.4), B-cubed F1 for place x figure penalty: 0.3 -> 0.918 / 0.924 / 0.919 (figure 0 / 0.3 / 0.5);
+# 0.5 -> 0.926 / 0.927 / 0.922; 0.7 -> 0.925 / 0.926 / 0.921 (none: 0.908). A flat optimum: the choice does not
+# hinge on single stories. Figures alone (place 0) gain nothing (0.907): numbers differ between outlets.
+PLACE_PENALTY: Final = 0.5
+FIGURE_PENALTY: Final = 0.3
 # A story is active (can receive articles) while its last article is within STORY_WINDOW of the stream.
 STORY_WINDOW: Final = dt.timedelta(days=3)
 # Stories stay in memory (for threads and related articles) this long after their last article, then are
@@ -107,6 +124,8 @@ class _StoryState:
     centroid: ArticleFeatures = field(default_factory=lambda: ArticleFeatures({}, {}, {}, ()))
     lead: ArticleId | None = None
     lead_score: float = -1.0
+    anchor_counts: AnchorCounts = field(default_factory=AnchorCounts)
+    core: Anchors = field(default_factory=Anchors)
 
 
 def _add_into(total: Vector, vector: Vector, scale: float = 1.0) -> None:
@@ -132,14 +151,22 @@ class StoryClusterer:
         repair_every: int = REPAIR_EVERY,
         window: dt.timedelta = STORY_WINDOW,
         keep: dt.timedelta = KEEP_WINDOW,
+        place_penalty: float = PLACE_PENALTY,
+        figure_penalty: float = FIGURE_PENALTY,
+        core_share: float = CORE_SHARE,
+        background_share: float = BACKGROUND_SHARE,
     ) -> None:
         self.weights = weights
+        self.place_penalty = place_penalty
+        self.figure_penalty = figure_penalty
+        self.core_share = core_share
         self.join_threshold = join_threshold
         self.merge_threshold = merge_threshold
         self.repair_every = repair_every
         self.window = window
         self.keep = max(keep, window)
         self.idf = OnlineIdf()
+        self.anchor_df = AnchorFrequency(background_share)
         self._stories: dict[str, _StoryState] = {}  # active stories only
         self._archive: dict[str, StorySummary] = {}  # stories that fell out of the window
         self._story_of: dict[ArticleId, str] = {}
@@ -159,10 +186,14 @@ class StoryClusterer:
         now = self._advance(article.published)
         self.idf.add(set(analyzed.title_terms) | set(analyzed.body_terms))
         feats = article_features(analyzed.title_terms, analyzed.body_terms, self.idf)
-        story, similarity, method = self._choose(feats, now, copy_of)
+        anchors = article_anchors(analyzed.title_phrase_terms, analyzed.body_phrase_terms)
+        self.anchor_df.add(anchors)
+        anchors = self.anchor_df.distinctive(anchors)
+        story, similarity, method = self._choose(feats, anchors, now, copy_of)
         if story is None:
             story = self._new_story(article.id, now)
         self._join(self._stories[story], analyzed, feats, now)
+        self._anchor(self._stories[story], anchors)
         self.features[article.id] = feats
         assignment = Assignment(article.id, story, round(similarity, 4), method, now)
         self._since_repair += 1
@@ -177,11 +208,14 @@ class StoryClusterer:
         return self._now or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
     def _choose(
-        self, feats: ArticleFeatures, now: dt.datetime, copy_of: ArticleId | None
+        self, feats: ArticleFeatures, anchors: Anchors, now: dt.datetime, copy_of: ArticleId | None
     ) -> tuple[str | None, float, str]:
         if copy_of is not None:
             story = self.resolve(self._story_of.get(copy_of))
-            if story is not None and story in self._stories:
+            # A copy of a template (the same telegram to another country, the same raid report from another
+            # town) is a near-duplicate of another event: it follows its original only without a conflict.
+            live = story is not None and story in self._stories
+            if live and story is not None and self.conflict(anchors, self._stories[story].core) == 1.0:
                 return story, 1.0, METHOD_COPY
         best, best_sim = None, 0.0
         horizon = now - self.window
@@ -191,6 +225,7 @@ class StoryClusterer:
                 continue
             decay = time_decay(now - state.last_seen, DECAY_GRACE, DECAY_HALF_LIFE)
             sim = story_similarity(feats, state.centroid, self.weights, decay)
+            sim *= self.conflict(anchors, state.core)
             if sim > best_sim or (sim == best_sim and best is not None and story_id < best):
                 best, best_sim = story_id, sim
         if best is not None and best_sim >= self.join_threshold:
@@ -205,6 +240,14 @@ class StoryClusterer:
                 counts[story_id] = counts.get(story_id, 0.0) + weight
         ranked = sorted(counts, key=lambda s: (-counts[s], s))
         return ranked[:MAX_CANDIDATES]
+
+    def conflict(self, a: Anchors, b: Anchors) -> float:
+        """The anchor-conflict multiplier of a similarity (see :mod:`naba.stories.anchors`)."""
+        return conflict_factor(a, b, self.place_penalty, self.figure_penalty)
+
+    def _anchor(self, state: _StoryState, anchors: Anchors) -> None:
+        state.anchor_counts.add(anchors)
+        state.core = state.anchor_counts.core(self.core_share)
 
     def _new_story(self, first: ArticleId, now: dt.datetime) -> str:
         story_id = f"story:{first}"
@@ -281,6 +324,7 @@ class StoryClusterer:
             gap = max(state.first_seen - other.last_seen, other.first_seen - state.last_seen)
             decay = time_decay(gap, DECAY_GRACE, DECAY_HALF_LIFE)
             sim = story_similarity(state.centroid, other.centroid, self.weights, decay)
+            sim *= self.conflict(state.core, other.core)
             if sim > best_sim:
                 best, best_sim = other, sim
         return (best, best_sim) if best_sim >= self.merge_threshold else (None, best_sim)
@@ -299,6 +343,8 @@ class StoryClusterer:
         )
         for total, vector in zip(keep.sums, gone.sums, strict=True):
             _add_into(total, vector)
+        keep.anchor_counts.update(gone.anchor_counts)
+        keep.core = keep.anchor_counts.core(self.core_share)
         self._drop(gone)
         self._redirects[gone.id] = keep.id
         self._refresh(keep)
