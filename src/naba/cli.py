@@ -282,6 +282,116 @@ def _results_json(results: Any) -> dict[str, Any]:
     }
 
 
+# -- understanding --------------------------------------------------------------------------------------
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def understand(settings: Settings, as_json: bool) -> None:
+    """Find duplicates, stories and threads among the articles stored since the last run."""
+
+    def run() -> Any:
+        with (
+            _open_naba(settings, sync_index=False) as naba,
+            _progress("understand", not as_json and err.is_terminal) as bar,
+        ):
+            return naba.understand(progress=bar)
+
+    report = _run(run)
+    data = report.as_dict()
+    if as_json:
+        _emit(data)
+        return
+    click.echo(" ".join(f"{key}={value}" for key, value in data.items()))
+
+
+@main.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--all-days", is_flag=True, help="Rank every story, not only the latest day's.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stories(settings: Settings, limit: int, all_days: bool, as_json: bool) -> None:
+    """The latest day's stories, ranked by outlets, size and recency."""
+    from naba.reading import latest_day_start, story_brief
+    from naba.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(settings.db)
+    try:
+        rows = store.stories(limit, since=None if all_days else latest_day_start(store))
+    finally:
+        store.close()
+    if as_json:
+        _emit({"stories": [story_brief(s) for s in rows]})
+        return
+    for s in rows:
+        click.echo(f"{s.size:>4} articles {len(s.outlets):>3} outlets  {s.headline}  [{s.id}]")
+
+
+@main.command()
+@click.argument("story_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def story(settings: Settings, story_id: str, as_json: bool) -> None:
+    """One story: headline, articles (copies folded into "also from"), outlets and thread."""
+    from naba.reading import story_json
+    from naba.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(settings.db)
+    try:
+        found = store.story(story_id)
+        data = story_json(store, found) if found else None
+    finally:
+        store.close()
+    if data is None:
+        err.print(f"[red]error:[/red] no story {story_id}")
+        sys.exit(1)
+    if as_json:
+        _emit(data)
+        return
+    click.echo(f"{data['headline']}  ({data['size']} articles, {len(data['outlets'])} outlets)")
+    for a in data["articles"]:
+        also = ", ".join(str(c["publisher"]) for c in a["also_from"])
+        click.echo(
+            f"  {a['published']}  {a['publisher']}: {a['title']}" + (f"  (also from {also})" if also else "")
+        )
+    for t in data["thread"]:
+        click.echo(f"  thread: {t['headline']}  [{t['id']}]")
+
+
+@main.command()
+@click.argument("url_or_id")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--deep", is_flag=True, help="Rebuild the related finder over the article's window (adds topical items)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def related(settings: Settings, url_or_id: str, limit: int, deep: bool, as_json: bool) -> None:
+    """Articles related to one article (by id or URL), each with its reason."""
+    from naba.reading import finder_related, related_json, resolve_article, stored_related
+
+    def run() -> Any:
+        with _open_naba(settings, sync_index=False) as naba:
+            article_id = resolve_article(naba.store, url_or_id)
+            if article_id is None:
+                return None, []
+            items = (
+                finder_related(naba, article_id, limit)
+                if deep
+                else stored_related(naba.store, article_id, limit)
+            )
+            return article_id, items
+
+    article_id, items = _run(run)
+    if article_id is None:
+        err.print(f"[red]error:[/red] no article {url_or_id}")
+        sys.exit(1)
+    if as_json:
+        _emit({"article": article_id, "related": related_json(items)})
+        return
+    for item in items:
+        click.echo(f"{item.related.score:>7.3f}  {item.article.title}  ({item.related.reason})")
+
+
 # -- reader -----------------------------------------------------------------------------------------------
 @main.command()
 @click.option("--host", default=None, help="Listen address (default 127.0.0.1).")
@@ -318,6 +428,7 @@ def demo(
         )
     else:
         ctx.invoke(ingest, paths=(source,), as_json=as_json)
+        ctx.invoke(understand, as_json=as_json)
     if not no_serve:
         ctx.invoke(serve, host=host, port=port)
 

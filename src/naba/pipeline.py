@@ -315,6 +315,13 @@ class Naba:
             else:
                 report.unchanged += 1
 
+    # -- understanding --------------------------------------------------------------------------------
+    def understand(self, progress: Progress | None = None) -> Any:
+        """Duplicates, stories and threads of the articles stored since the last run (``naba.understand``)."""
+        from naba.understand import understand
+
+        return understand(self, progress)
+
     # -- search ---------------------------------------------------------------------------------------
     def search(self, query: SearchQuery, *, highlight: bool = True) -> SearchResults:
         if not self.index_is_current() and self.store.count():

@@ -56,4 +56,69 @@ MIGRATIONS: dict[int, str] = {
         value TEXT NOT NULL
     );
     """,
+    # Understanding (naba.understand): duplicate groups, per-article verdicts and story assignments, stories,
+    # story redirects (merged id -> surviving id) and thread links. Ids are kept live: a merge rewrites the
+    # rows of the absorbed story or group and leaves a redirect, so old ids keep resolving.
+    2: """
+    CREATE TABLE dup_groups (
+        id       TEXT PRIMARY KEY,
+        original TEXT NOT NULL,
+        size     INTEGER NOT NULL
+    );
+    CREATE TABLE dup_members (
+        article  TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        outlet   TEXT,
+        url      TEXT
+    );
+    CREATE INDEX dup_members_by_group ON dup_members(group_id);
+    CREATE TABLE dup_redirects (
+        absorbed TEXT PRIMARY KEY,
+        into_id  TEXT NOT NULL
+    );
+
+    CREATE TABLE understanding (
+        article          TEXT PRIMARY KEY,
+        dup_group        TEXT NOT NULL,
+        duplicate_of     TEXT,
+        similarity       REAL NOT NULL,
+        method           TEXT NOT NULL,
+        story            TEXT NOT NULL,       -- live story id (rewritten on merges)
+        assigned_story   TEXT NOT NULL,       -- the story the article was assigned to on arrival
+        story_similarity REAL NOT NULL,
+        story_method     TEXT NOT NULL,
+        published_ts     REAL
+    );
+    CREATE INDEX understanding_by_story ON understanding(story, published_ts);
+    CREATE INDEX understanding_by_group ON understanding(dup_group);
+
+    CREATE TABLE stories (
+        id          TEXT PRIMARY KEY,
+        headline    TEXT NOT NULL,
+        lead        TEXT NOT NULL,
+        first_seen  REAL,
+        last_seen   REAL,
+        outlets     TEXT NOT NULL,            -- JSON list, most articles first
+        n_outlets   INTEGER NOT NULL,
+        top_terms   TEXT NOT NULL,            -- JSON list
+        size        INTEGER NOT NULL
+    );
+    CREATE INDEX stories_by_last_seen ON stories(last_seen DESC);
+
+    CREATE TABLE story_redirects (
+        absorbed   TEXT PRIMARY KEY,
+        into_id    TEXT NOT NULL,
+        similarity REAL NOT NULL,
+        at         TEXT NOT NULL
+    );
+    CREATE INDEX story_redirects_by_into ON story_redirects(into_id);
+
+    CREATE TABLE thread_links (
+        story      TEXT NOT NULL,
+        to_story   TEXT NOT NULL,
+        similarity REAL NOT NULL,
+        PRIMARY KEY (story, to_story)
+    );
+    CREATE INDEX thread_links_by_to ON thread_links(to_story);
+    """,
 }

@@ -440,7 +440,10 @@ def _search_page(
 def _article_context(backend: ReaderBackend, article: Article, display: Display) -> dict[str, Any]:
     published, updated = article.published, article.updated
     parent = backend.store.get(article.embedded_in) if article.embedded_in else None
+    from naba.web.story_pages import article_understanding
+
     return {
+        **article_understanding(backend, article.id, display),
         "article": article,
         "paragraphs": [p for p in article.paragraphs if p.strip()],
         "lead": article.lead,

@@ -177,6 +177,31 @@ class FakeStore:
     def embedded_articles(self, article_id: ArticleId) -> list[Article]:
         return [a for a in self.articles if a.embedded_in == article_id]
 
+    def get_many(self, ids: list[ArticleId]) -> dict[ArticleId, StoredArticle]:
+        return {a.id: self._stored(a) for a in self.articles if a.id in ids}
+
+    # Understanding: the fake has none (a database where `naba understand` has not run yet).
+    def understanding(self, article_id: ArticleId) -> None:
+        return None
+
+    def stories(self, limit: int, since: dt.datetime | None = None) -> list[object]:
+        return []
+
+    def story(self, story_id: str) -> None:
+        return None
+
+    def story_of(self, article_id: ArticleId) -> None:
+        return None
+
+    def story_articles(self, story_id: str) -> list[object]:
+        return []
+
+    def also_published_by(self, article_id: ArticleId) -> list[object]:
+        return []
+
+    def thread_of(self, story_id: str) -> list[object]:
+        return []
+
 
 def highlight(text: str, terms: list[str]) -> tuple[TextSpan, ...]:
     """Split ``text`` into runs, marking every occurrence of any term."""
@@ -270,7 +295,15 @@ def titles(html: str) -> list[str]:
     ]
 
 
-PAGES = ["/", "/?page=2", "/search", "/search?q=الأمم", f"/article/{article_href(URL_ID)[9:]}", "/nope"]
+PAGES = [
+    "/",
+    "/stories",
+    "/?page=2",
+    "/search",
+    "/search?q=الأمم",
+    f"/article/{article_href(URL_ID)[9:]}",
+    "/nope",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,0 +1,198 @@
+"""What the reader and the CLI show of the understanding: story views and related lists with reasons.
+
+Two related lists:
+
+* :func:`stored_related` reads only persisted records (fast enough for every article page): the other
+  articles of the article's story (independent coverage before copies of the same text), then the articles
+  of the other stories of its thread, with the reasons :class:`~naba.enrich.related.RelatedFinder` gives.
+* :func:`finder_related` rebuilds a :class:`~naba.enrich.related.RelatedFinder` from the stored articles of
+  the article's time window (:data:`FINDER_WINDOW` each side) and asks it; it adds the topical tier
+  ("shared terms: …") at the cost of re-analysing the window (seconds on a busy day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from naba.store.base import ArticleUnderstanding, Store, StoryRow
+from naba.types import Article, ArticleId, RelatedArticle
+
+if TYPE_CHECKING:
+    from naba.pipeline import Naba
+
+FINDER_WINDOW: Final = dt.timedelta(days=1)
+# Scores that keep the tiers in the order of RelatedFinder (story > copy > thread).
+_SCORE_STORY: Final = 3.0
+_SCORE_COPY: Final = 2.0
+_SCORE_THREAD: Final = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    """A related article with its reason, and the article itself for display."""
+
+    related: RelatedArticle
+    article: Article
+
+
+def _when(ts: float | None) -> dt.datetime | None:
+    return None if ts is None else dt.datetime.fromtimestamp(ts, dt.UTC)
+
+
+def development(mine: float | None, theirs: float | None) -> str:
+    """The thread reason between two publication times (same wording as RelatedFinder)."""
+    if mine is None or theirs is None:
+        return "same matter"
+    a, b = _when(mine), _when(theirs)
+    assert a is not None and b is not None
+    days = (a - b).days if a >= b else -((b - a).days)
+    if days > 0:
+        return f"earlier development {days} day{'s' if days > 1 else ''} before"
+    if days < 0:
+        return f"later development {-days} day{'s' if days < -1 else ''} after"
+    return "same matter, same day"
+
+
+def stored_related(store: Store, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
+    """Related articles from the persisted story and thread records (see the module docstring)."""
+    mine = store.understanding(article_id)
+    if mine is None:
+        return []
+    out: dict[ArticleId, RelatedArticle] = {}
+    for other in store.story_articles(mine.story):
+        if other.article == article_id:
+            continue
+        closeness = _closeness(mine, other)
+        if other.dup_group == mine.dup_group:
+            out[other.article] = RelatedArticle(other.article, _SCORE_COPY + closeness, "same text")
+        else:
+            out[other.article] = RelatedArticle(other.article, _SCORE_STORY + closeness, "same story")
+    for story in store.thread_of(mine.story):
+        if story.id == mine.story:
+            continue
+        for other in store.story_articles(story.id):
+            if other.article not in out and other.article != article_id:
+                reason = development(mine.published_ts, other.published_ts)
+                out[other.article] = RelatedArticle(
+                    other.article, _SCORE_THREAD + _closeness(mine, other), reason
+                )
+    ranked = sorted(out.values(), key=lambda r: (-r.score, r.article))[:limit]
+    return _with_articles(store, ranked)
+
+
+def _closeness(a: ArticleUnderstanding, b: ArticleUnderstanding) -> float:
+    """In [0, 1): nearer in time ranks first within a tier."""
+    if a.published_ts is None or b.published_ts is None:
+        return 0.0
+    return round(1.0 / (2.0 + abs(a.published_ts - b.published_ts) / 3600.0), 4)
+
+
+def _with_articles(store: Store, ranked: list[RelatedArticle]) -> list[RelatedItem]:
+    found = store.get_many([r.article for r in ranked])
+    items = []
+    for r in ranked:
+        stored = found.get(r.article)
+        if stored is None:
+            continue
+        reason = r.reason
+        if reason == "same text" and stored.article.publisher:
+            reason = f"same text, also published by {stored.article.publisher}"
+        items.append(RelatedItem(RelatedArticle(r.article, round(r.score, 4), reason), stored.article))
+    return items
+
+
+def finder_related(naba: Naba, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
+    """Related articles from a RelatedFinder rebuilt over the article's window (see the module docstring)."""
+    from naba.enrich.related import RelatedFinder
+    from naba.stories import StoryStream
+    from naba.understand import analyzed_batches
+
+    store = naba.store
+    mine = store.understanding(article_id)
+    center = mine.published_ts if mine is not None else None
+    if center is None:
+        return []
+    window = FINDER_WINDOW.total_seconds()
+    ids = [
+        u.article for u in store.understood_since(center - window) if (u.published_ts or 0) <= center + window
+    ]
+    finder = RelatedFinder(StoryStream())
+    for batch in analyzed_batches(naba, ids):
+        for analyzed in batch:
+            finder.add(analyzed)
+    return _with_articles(store, finder.related(article_id, limit))
+
+
+def resolve_article(store: Store, url_or_id: str) -> ArticleId | None:
+    """The stored article an id or a URL names (a URL is looked up by its identity), or None."""
+    from naba.identity import url_identity
+
+    for candidate in (ArticleId(url_or_id.strip()), url_identity(url_or_id)):
+        if store.get(candidate) is not None:
+            return candidate
+    return None
+
+
+def latest_day_start(store: Any) -> dt.datetime | None:
+    """Midnight (in the newest article's own time zone) of the latest publication day in the store."""
+    newest = store.latest(limit=1)
+    if not newest:
+        return None
+    published = newest[0].article.published
+    if isinstance(published, dt.datetime):
+        return published.replace(hour=0, minute=0, second=0, microsecond=0)
+    if isinstance(published, dt.date):
+        return dt.datetime(published.year, published.month, published.day, tzinfo=dt.UTC)
+    return None
+
+
+def story_json(store: Store, story: StoryRow) -> dict[str, Any]:
+    """A story with its articles (duplicates folded under their group's first article) and its thread."""
+    members = store.story_articles(story.id)
+    articles = store.get_many([m.article for m in members])
+    shown: dict[str, dict[str, Any]] = {}
+    for m in members:
+        stored = articles.get(m.article)
+        if stored is None:
+            continue
+        item = article_brief(stored.article)
+        head = shown.get(m.dup_group)
+        if head is None:
+            shown[m.dup_group] = {**item, "dup_group": m.dup_group, "also_from": []}
+        else:
+            head["also_from"].append(item)
+    return {
+        **story_brief(story),
+        "articles": list(shown.values()),
+        "thread": [story_brief(s) for s in store.thread_of(story.id) if s.id != story.id],
+    }
+
+
+def story_brief(story: StoryRow) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "headline": story.headline,
+        "lead": story.lead,
+        "first_seen": story.first_seen.isoformat() if story.first_seen else None,
+        "last_seen": story.last_seen.isoformat() if story.last_seen else None,
+        "outlets": list(story.outlets),
+        "top_terms": list(story.top_terms),
+        "size": story.size,
+    }
+
+
+def article_brief(article: Article) -> dict[str, Any]:
+    published = article.published
+    return {
+        "id": article.id,
+        "title": article.title,
+        "publisher": article.publisher,
+        "url": article.url,
+        "published": published.isoformat() if published else None,
+    }
+
+
+def related_json(items: list[RelatedItem]) -> list[dict[str, Any]]:
+    return [{**article_brief(i.article), "score": i.related.score, "reason": i.related.reason} for i in items]
