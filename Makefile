@@ -23,7 +23,7 @@ demo: install
 	$(BIN)/naba --db "$(DB)" demo $(if $(SOURCE),"$(SOURCE)",) --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests eval bench
+	$(BIN)/ruff check src tests eval bench scripts
 
 typecheck: install
 	$(BIN)/mypy
