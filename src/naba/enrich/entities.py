@@ -30,10 +30,12 @@ import pycrfsuite
 from naba.enrich import gazetteers as gz
 from naba.enrich.aliases import AliasResolver
 from naba.enrich.ner_features import (
+    FirstPass,
     document_context,
     gazetteer_marks,
     sentence_features,
     spans,
+    stack_features,
     word_forms,
 )
 from naba.text.normalize import normalize
@@ -42,6 +44,7 @@ from naba.text.tokenize import TOKEN_RE
 
 EntityKind = Literal["PER", "LOC", "ORG"]
 MODEL_FILE: Final = "ner-crf.crfsuite"
+SECOND_MODEL_FILE: Final = "ner-crf2.crfsuite"  # the stacked second pass (ner_features.stack_features)
 CLUSTERS_FILE: Final = "ner-clusters.tsv"
 # Words and numbers as naba's tokenizer finds them; any other non-space character is a token of its own.
 # Line breaks are matched too: they end a sentence.
@@ -106,9 +109,20 @@ class CrfEntityExtractor:
         clusters: Path | None = None,
         resolver: AliasResolver | None = None,
         use_rules: bool = True,
+        second_model: Path | None = None,
     ) -> None:
+        """``model``/``second_model``: the first-pass and the stacked second-pass CRF (default: the shipped
+        pair; an explicit ``model`` without ``second_model`` runs that model alone)."""
+        if model is None and second_model is None and _data_path(SECOND_MODEL_FILE).exists():
+            second_model = _data_path(SECOND_MODEL_FILE)
+        self._first: pycrfsuite.Tagger | None = None
         self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model or _data_path(MODEL_FILE)))
+        if second_model is not None:
+            self._first = pycrfsuite.Tagger()
+            self._first.open(str(model or _data_path(MODEL_FILE)))
+            self._tagger.open(str(second_model))
+        else:
+            self._tagger.open(str(model or _data_path(MODEL_FILE)))
         self._clusters = load_clusters(clusters or _data_path(CLUSTERS_FILE))
         self._resolver = resolver or AliasResolver()
         self._use_rules = use_rules
@@ -120,12 +134,30 @@ class CrfEntityExtractor:
 
         ``doc`` is :func:`naba.enrich.ner_features.document_context` of the sentence's whole text.
         """
-        return self._tag(tokens, doc).tags
+        stacked = self._stacked([tokens], doc)[0] if self._first is not None else None
+        return self._tag(tokens, doc, stacked).tags
 
-    def _tag(self, tokens: Sequence[str], doc: Mapping[str, frozenset[str]] | None) -> _Tagged:
+    def _stacked(
+        self, sentences: Sequence[Sequence[str]], doc: Mapping[str, frozenset[str]] | None
+    ) -> list[list[list[str]]]:
+        """Second-pass attributes of every sentence from the first-pass model's output over the document."""
+        assert self._first is not None
+        first: list[FirstPass] = []
+        with self._lock:
+            for tokens in sentences:
+                feats = sentence_features(tokens, self._clusters, doc) if tokens else []
+                first.append(first_pass_output(self._first, feats) if tokens else [])
+        return stack_features(sentences, first)
+
+    def _tag(
+        self,
+        tokens: Sequence[str],
+        doc: Mapping[str, frozenset[str]] | None,
+        stacked: Sequence[Sequence[str]] | None = None,
+    ) -> _Tagged:
         if not tokens:
             return _Tagged([], [], [])
-        features = sentence_features(tokens, self._clusters, doc)
+        features = sentence_features(tokens, self._clusters, doc, stacked)
         with self._lock:  # a crfsuite tagger keeps the last sentence's lattice: one caller at a time
             tags = list(self._tagger.tag(features))
             entity_prob = [1.0 - self._tagger.marginal("O", i) for i in range(len(tokens))]
@@ -140,7 +172,12 @@ class CrfEntityExtractor:
         """BIO tags of every sentence of one document: document context, the model and the rules per
         sentence, then confident names of the document tagged wherever the model nearly found them too."""
         doc = document_context(sentences)
-        return _propagate(sentences, [self._tag(tokens, doc) for tokens in sentences])
+        if self._first is None:
+            return _propagate(sentences, [self._tag(tokens, doc) for tokens in sentences])
+        stacked = self._stacked(sentences, doc)
+        return _propagate(
+            sentences, [self._tag(tokens, doc, st) for tokens, st in zip(sentences, stacked, strict=True)]
+        )
 
     def extract(self, text: str) -> list[Entity]:
         found: list[Entity] = []
@@ -157,6 +194,20 @@ class CrfEntityExtractor:
         cut, restore = _proclitic_cut(toks[0][0], seen)
         name = restore + " ".join(text[start + cut : end].split())
         return Entity(name, self._resolver.canonical(name), _KINDS[kind], start + cut, end)
+
+
+def first_pass_output(tagger: pycrfsuite.Tagger, feats: Sequence[Sequence[str]]) -> FirstPass:
+    """Per token of one sentence: the first-pass tag, P(inside an entity) and P(kind) by kind."""
+    tags = list(tagger.tag(feats))
+    labels = set(tagger.labels())
+    out: FirstPass = []
+    for i, tag in enumerate(tags):
+        kinds = {
+            k: sum(tagger.marginal(p + k, i) for p in ("B-", "I-") if p + k in labels)
+            for k in ("PER", "LOC", "ORG")
+        }
+        out.append((tag, 1.0 - tagger.marginal("O", i), kinds))
+    return out
 
 
 def _proclitic_cut(first: str, seen: set[str]) -> tuple[int, str]:

@@ -97,6 +97,31 @@ _SAYING_VERBS: Final = frozenset(
     normalize(w) for w in ("قال", "قالت", "اعلن", "اعلنت", "اكد", "اكدت", "اضاف")
 )
 _stemmer = ArabicStemmer()
+# Optional feature groups (train_ner.py --features; the shipped set is FEATURES). Kept switchable so the
+# cross-validation in scripts/train_ner.py can measure each group.
+EXTRA: set[str] = {"names"}
+_NAME_PARTICLES: Final = frozenset(
+    normalize(w) for w in ("بن", "ابن", "أبو", "ابو", "آل", "عبد", "بنت", "ولد")
+)
+_FOREIGN_ENDINGS: Final = (
+    "وف",
+    "يف",
+    "وفا",
+    "يفا",
+    "سكي",
+    "سكا",
+    "فيتش",
+    "يتش",
+    "شتاين",
+    "برج",
+    "بورغ",
+    "ون",
+    "وس",
+    "يس",
+    "يو",
+    "ز",
+)
+STATS_PREFIX: Final = "@"  # clusters-table keys holding corpus statistics of a core word (see train_ner.py)
 
 
 def coarse_tag(tag: str) -> str:
@@ -244,6 +269,8 @@ def _lexical_flags(article: str, core: str) -> list[str]:
         flags.append("intro")
     if core in gz.FIRST_NAMES or article in gz.FIRST_NAMES:
         flags.append("first")
+    elif "names" in EXTRA and (core in gz.MORE_FIRST_NAMES or article in gz.MORE_FIRST_NAMES):
+        flags.append("first2")
     if article in gz.ORG_HEADS:
         flags.append("orghead")
     if article in gz.LOC_HEADS:
@@ -255,7 +282,7 @@ def _lexical_flags(article: str, core: str) -> list[str]:
 
 def _token_features(token: str, gaz: str, clusters: Mapping[str, str]) -> list[str]:
     norm, article, core, clitics = word_forms(token)
-    cluster = clusters.get(norm, clusters.get(article, "-"))
+    cluster = _two_levels(clusters.get(norm, clusters.get(article, "-")))
     feats = [
         "w=" + norm,
         "a=" + article,
@@ -275,17 +302,57 @@ def _token_features(token: str, gaz: str, clusters: Mapping[str, str]) -> list[s
         "art=" + str(article.startswith("ال")),
     ]
     feats.extend("f=" + f for f in _lexical_flags(article, core))
+    if "shape" in EXTRA:
+        feats.extend(_name_shape(norm, article, core))
+    if "kmulti" in EXTRA:
+        parts = cluster.split("/")
+        feats.extend(f"k{i}=" + c for i, c in enumerate(parts[2:], 2))
+    if "stats" in EXTRA:
+        stats = clusters.get(STATS_PREFIX + core, "f0/a-")
+        freq, art = stats.split("/")
+        feats.extend(("fq=" + freq, "ar=" + art, "fqar=" + stats))
     return feats
+
+
+def _two_levels(cluster: str) -> str:
+    return "/".join(cluster.split("/")[:2])
+
+
+def _name_shape(norm: str, article: str, core: str) -> list[str]:
+    """Shape of personal names: particles (بن ابو عبد آل), compounds (عبدالله), foreign endings and the
+    long vowels of transliterated names."""
+    out = ["p4=" + core[:4], "x4=" + core[-4:]]
+    if article in _NAME_PARTICLES:
+        out.append("n=particle")
+    if article.startswith(("عبد", "ابو")) and len(article) > 4:
+        out.append("n=compound")
+    if not article.startswith("ال"):
+        for end in _FOREIGN_ENDINGS:
+            if core.endswith(end) and len(core) > len(end) + 2:
+                out.append("n=end:" + end)
+                break
+        inner = core[1:-1]
+        vowels = sum(c in "اوي" for c in inner)
+        out.append("n=v" + str(min(vowels, 3)) + "/" + str(min(len(core), 9)))
+        if core.endswith("ي") and len(core) > 3:
+            out.append("n=bare-nisba")
+    return out
 
 
 def _context_features(offset: int, token: str, gaz: str, clusters: Mapping[str, str]) -> list[str]:
     norm, article, core, _clitics = word_forms(token)
     pre = f"{offset}:"
     feats = [pre + "w=" + norm, pre + "c=" + core, pre + "g=" + gaz]
-    feats.append(pre + "k=" + clusters.get(norm, clusters.get(article, "-")))
+    feats.append(pre + "k=" + _two_levels(clusters.get(norm, clusters.get(article, "-"))))
     feats.extend(pre + "f=" + f for f in _lexical_flags(article, core))
     if abs(offset) == 1:
         feats.extend((pre + "x2=" + core[-2:], pre + "sh=" + _shape(token)))
+        if "shape" in EXTRA and article in _NAME_PARTICLES:
+            feats.append(pre + "n=particle")
+        if "stats" in EXTRA:
+            feats.append(pre + "fqar=" + clusters.get(STATS_PREFIX + core, "f0/a-"))
+        if "kmulti" in EXTRA:
+            feats.append(pre + "kc=" + clusters.get(norm, clusters.get(article, "-")).split("/")[0])
     return feats
 
 
@@ -316,13 +383,81 @@ def document_context(sentences: Sequence[Sequence[str]]) -> dict[str, frozenset[
     return {core: frozenset(f) for core, f in flags.items()}
 
 
+FirstPass = list[tuple[str, float, dict[str, float]]]  # per token: tag, P(entity), P(kind) by kind
+_KINDS: Final = ("PER", "LOC", "ORG")
+
+
+def _bucket(p: float) -> str:
+    return (
+        "0"
+        if p < 0.1
+        else "1"
+        if p < 0.3
+        else "2"
+        if p < 0.5
+        else "3"
+        if p < 0.7
+        else "4"
+        if p < 0.9
+        else "5"
+    )
+
+
+def stack_features(sentences: Sequence[Sequence[str]], first: Sequence[FirstPass]) -> list[list[list[str]]]:
+    """Second-pass attributes from the first-pass tagger's output over the whole document: the token's
+    own first-pass tag and confidence, its neighbours' tags, and how the same core word was tagged
+    elsewhere in the document (label consistency: one telling mention informs the others)."""
+    where: dict[str, list[tuple[int, int]]] = {}
+    cores = [[word_forms(t)[2] for t in tokens] for tokens in sentences]
+    for si, cs in enumerate(cores):
+        for ti, c in enumerate(cs):
+            if len(c) >= 3 and c.isalpha():
+                where.setdefault(c, []).append((si, ti))
+    out: list[list[list[str]]] = []
+    for si, (tokens, fp) in enumerate(zip(sentences, first, strict=True)):
+        sent: list[list[str]] = []
+        for ti in range(len(tokens)):
+            tag, p_ent, _kinds = fp[ti]
+            feats = ["s1=" + tag, "s1p=" + _bucket(p_ent)]
+            for off in (-1, 1):
+                j = ti + off
+                feats.append(f"{off}:s1=" + (fp[j][0] if 0 <= j < len(tokens) else "edge"))
+            others = [(a, b) for a, b in where.get(cores[si][ti], ()) if (a, b) != (si, ti)]
+            if others:
+                mass = {k: sum(first[a][b][2].get(k, 0.0) for a, b in others) / len(others) for k in _KINDS}
+                best = max(_KINDS, key=lambda k: mass[k])
+                feats.append("ds=" + best + _bucket(mass[best]))
+                feats.append("dsn=" + ("1" if len(others) == 1 else "2+"))
+                multi = {first[a][b][0] for a, b in others if first[a][b][0].startswith("I-")}
+                multi |= {
+                    first[a][b][0]
+                    for a, b in others
+                    if first[a][b][0].startswith("B-")
+                    and b + 1 < len(first[a])
+                    and first[a][b + 1][0].startswith("I-")
+                }
+                feats.extend("dsm=" + t for t in sorted(multi))
+            else:
+                feats.append("ds=none")
+            sent.append(feats)
+        out.append(sent)
+    return out
+
+
 def sentence_features(
-    tokens: Sequence[str], clusters: Mapping[str, str], doc: Mapping[str, frozenset[str]] | None = None
+    tokens: Sequence[str],
+    clusters: Mapping[str, str],
+    doc: Mapping[str, frozenset[str]] | None = None,
+    stacked: Sequence[Sequence[str]] | None = None,
 ) -> list[list[str]]:
     """CRF attributes of every token of one sentence (see the module contract); ``doc`` is the
-    :func:`document_context` of the text the sentence belongs to."""
+    :func:`document_context` of the text the sentence belongs to, ``stacked`` the sentence's
+    :func:`stack_features` for the second-pass model."""
     marks = gazetteer_marks(tokens)
     own = [_token_features(t, g, clusters) for t, g in zip(tokens, marks, strict=True)]
+    if stacked:
+        for feats, extra in zip(own, stacked, strict=True):
+            feats.extend(extra)
     if doc:
         for feats, token in zip(own, tokens, strict=True):
             feats.extend("d=" + f for f in sorted(doc.get(word_forms(token)[2], ())))

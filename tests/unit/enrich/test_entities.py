@@ -124,3 +124,26 @@ def test_extractor_is_injectable() -> None:
 def test_empty_text() -> None:
     assert extract_entities("") == []
     assert extract_entities("   \n ") == []
+
+
+def test_extended_given_names_are_a_feature_not_a_rule() -> None:
+    from naba.enrich import gazetteers as gz
+    from naba.enrich.ner_features import EXTRA, sentence_features
+
+    assert "names" in EXTRA  # the shipped model was trained with this feature group
+    assert not gz.MORE_FIRST_NAMES & gz.FIRST_NAMES
+    feats = sentence_features(["قال", "أسامة", "الخطيب"], {})
+    assert "f=first2" in feats[1] and "f=first2" not in feats[2]
+
+
+def test_stacked_features_follow_the_document() -> None:
+    from naba.enrich.ner_features import stack_features
+
+    sentences = [["التقى", "كريفوي", "الوزير"], ["وقال", "كريفوي"]]
+    first = [
+        [("O", 0.0, {}), ("B-PER", 0.95, {"PER": 0.95}), ("O", 0.0, {})],
+        [("O", 0.0, {}), ("O", 0.2, {"PER": 0.2})],
+    ]
+    feats = stack_features(sentences, first)
+    assert "ds=PER5" in feats[1][1]  # the other mention was a confident person
+    assert "s1=B-PER" in feats[0][1] and "ds=none" in feats[0][0]
