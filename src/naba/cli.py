@@ -25,6 +25,7 @@ from naba import __version__
 from naba.article_json import article_to_json
 from naba.config import Settings, load_settings
 from naba.errors import NabaError
+from naba.store.base import EntityKindName
 from naba.types import SearchQuery
 
 log = logging.getLogger("naba")
@@ -348,6 +349,10 @@ def story(settings: Settings, story_id: str, as_json: bool) -> None:
         _emit(data)
         return
     click.echo(f"{data['headline']}  ({data['size']} articles, {len(data['outlets'])} outlets)")
+    if data["entities"]:
+        click.echo("  entities: " + "، ".join(e["canonical"] for e in data["entities"]))
+    if data["keywords"]:
+        click.echo("  keywords: " + "، ".join(k["text"] for k in data["keywords"]))
     for a in data["articles"]:
         also = ", ".join(str(c["publisher"]) for c in a["also_from"])
         click.echo(
@@ -390,6 +395,55 @@ def related(settings: Settings, url_or_id: str, limit: int, deep: bool, as_json:
         return
     for item in items:
         click.echo(f"{item.related.score:>7.3f}  {item.article.title}  ({item.related.reason})")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--kind", type=click.Choice(["PER", "LOC", "ORG"]), help="Only persons, places or organizations."
+)
+@click.option("--all-days", is_flag=True, help="Rank over every day, not only the latest day's.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def entities(
+    settings: Settings, name: str | None, limit: int, kind: str | None, all_days: bool, as_json: bool
+) -> None:
+    """The latest day's entities ranked by stories and outlets; with NAME, that entity's articles and stories."""
+    from naba.reading import entities_json, entity_json, latest_day_start
+    from naba.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(settings.db)
+    try:
+        if name is not None:
+            data = entity_json(store, name)
+        else:
+            since = None if all_days else latest_day_start(store)
+            data = entities_json(store, limit, since, _KIND_CHOICES.get(kind or ""))
+    finally:
+        store.close()
+    if data is None:
+        err.print(f"[red]error:[/red] no entity {name}")
+        sys.exit(1)
+    if as_json:
+        _emit(data)
+        return
+    if name is None:
+        for e in data["entities"]:
+            click.echo(
+                f"{e['stories']:>4} stories {e['outlets']:>3} outlets {e['articles']:>5} articles  "
+                f"{e['kind']}  {e['canonical']}"
+            )
+        return
+    aliases = "، ".join(a["name"] for a in data["aliases"])
+    click.echo(f"{data['canonical']} ({data['kind']}, {data['articles_total']} articles)  aliases: {aliases}")
+    for s in data["stories"]:
+        click.echo(f"  story {s['last_seen']}  {s['headline']}  [{s['id']}]")
+    for a in data["articles"]:
+        click.echo(f"  {a['published']}  {a['publisher']}: {a['title']}")
+
+
+_KIND_CHOICES: dict[str, EntityKindName] = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}
 
 
 # -- reader -----------------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from naba.store.base import ArticleUnderstanding, Store, StoryRow
+from naba.store.base import ArticleUnderstanding, EntityKindName, Store, StoryRow
+from naba.store.entities import entity_count_json, story_keyword_json
 from naba.types import Article, ArticleId, RelatedArticle
 
 if TYPE_CHECKING:
@@ -180,6 +181,8 @@ def story_brief(story: StoryRow) -> dict[str, Any]:
         "outlets": list(story.outlets),
         "top_terms": list(story.top_terms),
         "size": story.size,
+        "entities": [entity_count_json(e) for e in story.entities],
+        "keywords": [story_keyword_json(k) for k in story.keywords],
     }
 
 
@@ -196,3 +199,40 @@ def article_brief(article: Article) -> dict[str, Any]:
 
 def related_json(items: list[RelatedItem]) -> list[dict[str, Any]]:
     return [{**article_brief(i.article), "score": i.related.score, "reason": i.related.reason} for i in items]
+
+
+# Articles and stories listed for one entity (CLI and entity page), newest first.
+ENTITY_ARTICLES: Final = 50
+ENTITY_STORIES: Final = 30
+
+
+def entities_json(
+    store: Store, limit: int, since: dt.datetime | None, kind: EntityKindName | None
+) -> dict[str, Any]:
+    """The entities of the window starting at ``since``, ranked by stories then outlets (``naba entities``)."""
+    return {
+        "since": since.isoformat() if since else None,
+        "kind": kind,
+        "entities": [entity_count_json(e) for e in store.top_entities(limit, since=since, kind=kind)],
+    }
+
+
+def entity_json(store: Store, name: str) -> dict[str, Any] | None:
+    """One entity (by canonical name or a surface form seen): aliases, articles and stories, newest first."""
+    info = store.entity(name)
+    if info is None:
+        return None
+    mentions = store.entity_articles(info.canonical, ENTITY_ARTICLES)
+    found = store.get_many([m.article for m in mentions])
+    return {
+        "canonical": info.canonical,
+        "kind": info.kind,
+        "aliases": [{"name": n, "mentions": c} for n, c in info.aliases],
+        "articles_total": info.articles,
+        "articles": [
+            {**article_brief(found[m.article].article), "story": m.story}
+            for m in mentions
+            if m.article in found
+        ],
+        "stories": [story_brief(s) for s in store.entity_stories(info.canonical, ENTITY_STORIES)],
+    }

@@ -14,6 +14,10 @@ Contract
 * Crash safety: a batch's records are one transaction; which articles are done is the presence of their
   rows, and the watermark moves only with the last batch. A process killed mid-run leaves whole batches, and
   the next run continues with the articles that have no row yet.
+* Entities and keywords: every new article's entities (title + body) and keywords
+  (:mod:`naba.article_terms`, computed in worker processes while the engines cluster) are written in the
+  batch of its understanding row, and each story written gets its top entities and keywords recomputed
+  from its articles. Replayed articles are not re-extracted.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
+from naba.article_terms import Terms, TermsPool, collect
 from naba.dedupe import DedupeResult, DuplicateGroup
 from naba.dedupe.index import DEFAULT_WINDOW as DEDUPE_WINDOW
 from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, UnderstandBatch
@@ -43,6 +50,8 @@ STATE_UNDERSTAND_SEQ: Final = "understand_seq"
 # The engines' longest memory: the dedupe index window, the stories kept for threads and related lists, the
 # thread window. Replaying this much before the first new article rebuilds the state the new article sees.
 REPLAY_WINDOW: Final = max(DEDUPE_WINDOW, KEEP_WINDOW, THREAD_WINDOW)
+# Batches clustered ahead of the one being written (its entities are extracted meanwhile, in workers).
+TERMS_LAG: Final = 1
 
 Progress = Callable[[int], None]
 
@@ -202,6 +211,8 @@ def analyzed_batches(naba: Naba, ids: Sequence[ArticleId]) -> Iterator[list[Anal
 
 def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport:
     """Bring the understanding tables up to the store (see the module contract)."""
+    from naba.pipeline import _worker_count
+
     started = time.monotonic()
     report = UnderstandReport()
     store = naba.store
@@ -220,23 +231,58 @@ def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport
     recorder = _Recorder(StoryStream())
     _replay(naba, recorder, pending, report, progress)
     new_ids = [article_id for article_id, _ in pending]
-    for analyzed in analyzed_batches(naba, new_ids):
-        for item in analyzed:
-            recorder.add(item)
-        report.new += len(analyzed)
-        if report.new < len(new_ids):
-            store.put_understanding(recorder.batch())
-            report.batches += 1
-        if progress:
-            progress(len(analyzed))
-    recorder.flush()
-    store.put_understanding(recorder.batch(state))
+    terms = TermsPool(_worker_count(naba.settings.ingest_workers))
+    writer = _Writer(store)
+    try:
+        jobs: list[Future[Terms]] = []
+        for analyzed in analyzed_batches(naba, new_ids):
+            jobs.extend(terms.submit([item.article for item in analyzed]))
+            for item in analyzed:
+                recorder.add(item)
+            report.new += len(analyzed)
+            if report.new < len(new_ids):
+                writer.put(recorder.batch(), jobs)
+                jobs = []
+                report.batches += 1
+            if progress:
+                progress(len(analyzed))
+        recorder.flush()
+        writer.put(recorder.batch(state), jobs)
+        writer.drain()
+    finally:
+        terms.close()
     report.batches += 1
     report.skipped = max(0, _changed_since(store, since) - report.new)
     report.story_merges, report.group_merges, report.thread_links = recorder.totals
     report.seconds = time.monotonic() - started
     log.info("understood %d articles (%d replayed) in %.1fs", report.new, report.replayed, report.seconds)
     return report
+
+
+class _Writer:
+    """Writes batches in order, each with its articles' entities and keywords once the workers have them.
+
+    Writing lags :data:`TERMS_LAG` batches behind clustering, so entity extraction of one batch overlaps the
+    clustering of the next; a batch and its terms are still one transaction.
+    """
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self._waiting: deque[tuple[UnderstandBatch, list[Future[Terms]]]] = deque()
+
+    def put(self, batch: UnderstandBatch, jobs: list[Future[Terms]]) -> None:
+        self._waiting.append((batch, jobs))
+        while len(self._waiting) > TERMS_LAG:
+            self._write()
+
+    def drain(self) -> None:
+        while self._waiting:
+            self._write()
+
+    def _write(self) -> None:
+        batch, jobs = self._waiting.popleft()
+        entities, keywords = collect(jobs)
+        self._store.put_understanding(replace(batch, entities=entities, keywords=keywords))
 
 
 def _changed_since(store: Any, since: int) -> int:

@@ -22,9 +22,19 @@ from naba.identity import url_identity
 from naba.pipeline import Naba
 from naba.web.app import create_app
 from naba.web.pages import article_href
-from naba.web.story_pages import story_href
+from naba.web.story_pages import entity_href, story_href
 
-TABLES = ("understanding", "dup_groups", "dup_members", "stories", "story_redirects", "thread_links")
+TABLES = (
+    "understanding",
+    "dup_groups",
+    "dup_members",
+    "stories",
+    "story_redirects",
+    "thread_links",
+    "article_entities",
+    "entity_names",
+    "article_keywords",
+)
 
 
 def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -86,13 +96,29 @@ def test_cli_json_shapes(built: tuple[Settings, dict[str, object]]) -> None:
     listed = cli(settings, "stories", "--limit", "5", "--json")
     assert isinstance(listed, dict) and len(listed["stories"]) == 5
     top = listed["stories"][0]
-    assert set(top) == {"id", "headline", "lead", "first_seen", "last_seen", "outlets", "top_terms", "size"}
+    assert set(top) == {
+        "id",
+        "headline",
+        "lead",
+        "first_seen",
+        "last_seen",
+        "outlets",
+        "top_terms",
+        "size",
+        "entities",
+        "keywords",
+    }
+    assert top["entities"] and {"canonical", "kind", "articles", "outlets", "stories", "mentions"} == set(
+        top["entities"][0]
+    )
+    assert top["keywords"] and {"text", "key", "articles", "score"} == set(top["keywords"][0])
     assert len(top["outlets"]) >= 5 and top["size"] >= 5
     story = cli(settings, "story", top["id"], "--json")
     assert isinstance(story, dict) and story["id"] == top["id"] and story["articles"]
     assert {"id", "title", "publisher", "url", "published", "also_from"} <= set(story["articles"][0])
     assert sum(1 + len(a["also_from"]) for a in story["articles"]) == story["size"]
     assert isinstance(story["thread"], list)
+    assert story["entities"] == top["entities"] and story["keywords"] == top["keywords"]
     related = cli(settings, "related", top["lead"], "--json")
     assert isinstance(related, dict) and related["article"] == top["lead"]
     assert related["related"] and {"id", "title", "score", "reason"} <= set(related["related"][0])
@@ -116,6 +142,84 @@ def test_reader_pages_on_a_real_store(built: tuple[Settings, dict[str, object]])
         assert client.get("/story/story%3Anope").status_code == 404
 
 
+def test_entities_and_keywords_are_persisted(built: tuple[Settings, dict[str, object]]) -> None:
+    settings, _ = built
+    with Naba.open(settings, sync_index=False) as naba:
+        store = naba.store
+        trip = next(
+            s
+            for s in store.stories(2000, since=None)
+            if "خادم الحرمين" in s.headline and "المغرب" in s.headline
+        )
+        assert "المغرب" in [e.canonical for e in store.story_entities(trip.id, 5)]
+        assert store.story_keywords(trip.id)
+        mentions = store.article_entities(trip.lead)
+        assert mentions and all(m.count >= 1 and m.first_offset >= 0 for m in mentions)
+        assert store.article_keywords(trip.lead)
+        # Aliases resolve to one canonical row per article and one entity: the surface forms are its aliases.
+        usa = store.entity("الولايات المتحدة الأمريكية")
+        assert usa is not None and usa.canonical == "الولايات المتحدة" and usa.kind == "LOC"
+        assert {"أمريكا", "الولايات المتحدة الأمريكية"} <= {n for n, _ in usa.aliases}
+        con = sqlite3.connect(settings.db)
+        try:
+            dupes = con.execute(
+                "SELECT count(*) FROM (SELECT article, canonical FROM article_entities "
+                "GROUP BY article, canonical HAVING count(*) > 1)"
+            ).fetchone()[0]
+            no_terms = con.execute(
+                "SELECT count(*) FROM understanding u WHERE NOT EXISTS "
+                "(SELECT 1 FROM article_keywords k WHERE k.article = u.article)"
+            ).fetchone()[0]
+        finally:
+            con.close()
+        assert dupes == 0 and no_terms < 0.05 * store.understood_count()
+        articles = store.entity_articles("المغرب", 20)
+        assert trip.lead in {a.article for a in store.entity_articles("المغرب", 1000)}
+        times = [a.published_ts or 0.0 for a in articles]
+        assert times == sorted(times, reverse=True)
+        assert trip.id in {s.id for s in store.entity_stories("المغرب", 200)}
+
+
+def test_entities_cli_json_shapes(built: tuple[Settings, dict[str, object]]) -> None:
+    settings, _ = built
+    listed = cli(settings, "entities", "--limit", "10", "--json")
+    assert isinstance(listed, dict) and listed["since"] and len(listed["entities"]) == 10
+    ranked = listed["entities"]
+    assert set(ranked[0]) == {"canonical", "kind", "articles", "outlets", "stories", "mentions"}
+    keys = [(-e["stories"], -e["outlets"]) for e in ranked]
+    assert keys == sorted(keys)
+    places = cli(settings, "entities", "--kind", "LOC", "--limit", "5", "--json")
+    assert (
+        isinstance(places, dict) and places["entities"] and {e["kind"] for e in places["entities"]} == {"LOC"}
+    )
+    detail = cli(settings, "entities", "المغرب", "--json")
+    assert isinstance(detail, dict) and detail["canonical"] == "المغرب" and detail["kind"] == "LOC"
+    assert {"canonical", "kind", "aliases", "articles_total", "articles", "stories"} == set(detail)
+    assert detail["articles"] and {"id", "title", "publisher", "url", "published", "story"} == set(
+        detail["articles"][0]
+    )
+    published = [a["published"] for a in detail["articles"] if a["published"]]
+    assert published == sorted(published, reverse=True)
+    assert detail["stories"] and "entities" in detail["stories"][0]
+    missing = CliRunner().invoke(main, ["--db", str(settings.db), "entities", "لا-أحد-بهذا-الاسم", "--json"])
+    assert missing.exit_code == 1
+
+
+def test_entity_pages_on_a_real_store(built: tuple[Settings, dict[str, object]]) -> None:
+    settings, _ = built
+    with Naba.open(settings, sync_index=False) as naba:
+        client = TestClient(create_app(naba))
+        assert 'href="/entity/' in client.get("/stories").text
+        top = naba.store.stories(1)[0]
+        assert entity_href(top.entities[0].canonical) in client.get(story_href(top.id)).text
+        mentions = naba.store.article_entities(top.lead)
+        assert entity_href(mentions[0].canonical) in client.get(article_href(top.lead)).text
+        page = client.get(entity_href("المغرب"))
+        assert page.status_code == 200 and '<html lang="ar" dir="rtl">' in page.text
+        assert "مكان" in page.text and "القصص" in page.text and "المقالات" in page.text
+        assert client.get(entity_href("لا-أحد-بهذا-الاسم")).status_code == 404
+
+
 def test_a_third_day_continues_incrementally(built: tuple[Settings, dict[str, object]]) -> None:
     settings, _ = built
     third = need_shared(CORPUS / "2015-08-04.zip")
@@ -128,3 +232,13 @@ def test_a_third_day_continues_incrementally(built: tuple[Settings, dict[str, ob
     after = {row[0]: row for row in snapshot(Path(settings.db))["understanding"]}
     # Earlier articles keep their verdicts (columns 2-4) and the story they were assigned on arrival (6).
     assert all(after[row[0]][2:5] == row[2:5] and after[row[0]][6] == row[6] for row in before)
+    # Only the new articles got entity rows; replayed ones keep theirs.
+    con = sqlite3.connect(settings.db)
+    try:
+        missing = con.execute(
+            "SELECT count(*) FROM understanding u WHERE NOT EXISTS "
+            "(SELECT 1 FROM article_keywords k WHERE k.article = u.article)"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert missing < 0.05 * len(after)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from naba.types import Article, ArticleId, StageFailure, StoreOutcome
+
+EntityKindName = Literal["PER", "LOC", "ORG"]  # the kinds of naba.enrich.entities (kept import-free here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +56,67 @@ class ArticleUnderstanding:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityMention:
+    """An entity of one article: canonical name, kind, the first surface ``name`` as written (proclitic
+    removed), the distinct surface forms, the offset of the first mention in ``title + "\n" + body`` and
+    the number of mentions."""
+
+    article: ArticleId
+    canonical: str
+    kind: EntityKindName
+    name: str
+    names: tuple[str, ...]
+    first_offset: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordRow:
+    """A keyword of one article (``naba.enrich.keywords``): display text, analyzer key, score, count."""
+
+    article: ArticleId
+    key: str
+    text: str
+    score: float
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """An entity with the coverage that mentions it (of a story, or of a time window)."""
+
+    canonical: str
+    kind: EntityKindName
+    articles: int
+    outlets: int
+    stories: int = 1
+    mentions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoryKeyword:
+    """A keyword of a story, aggregated from its articles' keywords: ``articles`` carrying it, summed score."""
+
+    text: str
+    key: str
+    articles: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class EntityInfo:
+    """One entity as the store knows it: majority kind and the surface forms seen (most frequent first)."""
+
+    canonical: str
+    kind: EntityKindName
+    aliases: tuple[tuple[str, int], ...]  # (surface name, mentions)
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
 class StoryRow:
-    """A story as the store holds it. Times are UTC; ``outlets`` most articles first."""
+    """A story as the store holds it. Times are UTC; ``outlets`` most articles first; ``entities`` and
+    ``keywords`` are its top ones, aggregated from its articles when the story was last written."""
 
     id: str
     headline: str
@@ -65,6 +126,8 @@ class StoryRow:
     outlets: tuple[str, ...]
     top_terms: tuple[str, ...]
     size: int
+    entities: tuple[EntityCount, ...] = ()
+    keywords: tuple[StoryKeyword, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +144,7 @@ class StoryHead:
 class UnderstandBatch:
     """Every record of one batch of the understand stage, written in one transaction.
 
-    Applied in this order: article rows, group merges, story merges, group states, story heads, thread links,
+    Applied in this order: article rows (with their entities and keywords), group merges, story merges, group states, story heads, thread links,
     then ``state`` (the watermark), so a killed process leaves either the whole batch or none of it.
     """
 
@@ -92,6 +155,8 @@ class UnderstandBatch:
     stories: tuple[StoryHead, ...] = ()
     thread_links: tuple[tuple[str, str, float], ...] = ()  # (story, to, similarity)
     state: tuple[tuple[str, str], ...] = ()
+    entities: tuple[EntityMention, ...] = ()  # of the batch's articles, written before the story heads
+    keywords: tuple[KeywordRow, ...] = ()
 
 
 class Store(Protocol):
@@ -158,6 +223,41 @@ class Store(Protocol):
 
     def thread_of(self, story_id: str) -> list[StoryRow]:
         """The stories linked into one thread with the story (itself included), oldest first."""
+        ...
+
+    # -- entities and keywords ------------------------------------------------------------------------------
+    def article_entities(self, article_id: ArticleId) -> list[EntityMention]:
+        """The entities of an article, most mentioned first."""
+        ...
+
+    def article_keywords(self, article_id: ArticleId) -> list[KeywordRow]:
+        """The keywords of an article, best first."""
+        ...
+
+    def story_entities(self, story_id: str, limit: int = 10) -> list[EntityCount]:
+        """The top entities of a story (following redirects): most outlets, then articles, first."""
+        ...
+
+    def story_keywords(self, story_id: str, limit: int = 10) -> list[StoryKeyword]:
+        """The top keywords of a story (following redirects)."""
+        ...
+
+    def entity(self, name: str) -> EntityInfo | None:
+        """The entity a canonical name or a surface form seen in the articles names, or None."""
+        ...
+
+    def entity_articles(self, canonical: str, limit: int = 50) -> list[ArticleUnderstanding]:
+        """Understood articles mentioning the entity, newest first."""
+        ...
+
+    def entity_stories(self, canonical: str, limit: int = 50) -> list[StoryRow]:
+        """Stories with an article mentioning the entity, most recently seen first."""
+        ...
+
+    def top_entities(
+        self, limit: int, since: dt.datetime | None = None, kind: EntityKindName | None = None
+    ) -> list[EntityCount]:
+        """Entities of the articles published at or after ``since``, ranked by stories then outlets."""
         ...
 
     def close(self) -> None: ...

@@ -121,4 +121,41 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX thread_links_by_to ON thread_links(to_story);
     """,
+    # Entities and keywords (naba.understand): per-article rows written with the article's understanding, the
+    # surface forms seen per canonical name (for alias lookups and entity pages), and each story's top
+    # entities and keywords kept with the story (JSON lists, recomputed from its articles when it is written).
+    3: """
+    CREATE TABLE article_entities (
+        article      TEXT NOT NULL,
+        canonical    TEXT NOT NULL,
+        kind         TEXT NOT NULL,           -- PER, LOC or ORG (the article's majority for this entity)
+        name         TEXT NOT NULL,           -- first surface form, proclitic removed
+        first_offset INTEGER NOT NULL,        -- in title + newline + body
+        count        INTEGER NOT NULL,
+        published_ts REAL,
+        PRIMARY KEY (article, canonical)
+    );
+    CREATE INDEX article_entities_by_canonical ON article_entities(canonical, published_ts);
+    CREATE INDEX article_entities_by_published ON article_entities(published_ts);
+
+    CREATE TABLE entity_names (
+        name      TEXT NOT NULL,
+        canonical TEXT NOT NULL,
+        mentions  INTEGER NOT NULL,
+        PRIMARY KEY (name, canonical)
+    );
+    CREATE INDEX entity_names_by_canonical ON entity_names(canonical);
+
+    CREATE TABLE article_keywords (
+        article TEXT NOT NULL,
+        key     TEXT NOT NULL,                -- analyzer key (stems)
+        text    TEXT NOT NULL,                -- display form
+        score   REAL NOT NULL,
+        count   INTEGER NOT NULL,
+        PRIMARY KEY (article, key)
+    );
+
+    ALTER TABLE stories ADD COLUMN entities TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE stories ADD COLUMN keywords TEXT NOT NULL DEFAULT '[]'
+    """,
 }

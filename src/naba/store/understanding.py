@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, StoryRow, UnderstandBatch
+from naba.store.entities import EntityTables, parse_story_entities, parse_story_keywords
 from naba.types import ArticleId
 
 # Home-page ranking: score = (outlets + sqrt(size)) halved every RANK_HALF_LIFE behind the newest story.
@@ -27,8 +28,8 @@ RANK_POOL: Final = 5000
 # Most stories gathered into one thread view.
 MAX_THREAD_STORIES: Final = 200
 
-_UNDERSTANDING_COLUMNS = "article, dup_group, duplicate_of, similarity, method, story, story_similarity, story_method, published_ts"
-_STORY_COLUMNS = "id, headline, lead, first_seen, last_seen, outlets, top_terms, size"
+UNDERSTANDING_COLUMNS = "article, dup_group, duplicate_of, similarity, method, story, story_similarity, story_method, published_ts"
+_STORY_COLUMNS = "id, headline, lead, first_seen, last_seen, outlets, top_terms, size, entities, keywords"
 
 
 def _ts(value: float | None) -> dt.datetime | None:
@@ -45,10 +46,12 @@ def _story_row(row: sqlite3.Row) -> StoryRow:
         outlets=tuple(json.loads(row["outlets"])),
         top_terms=tuple(json.loads(row["top_terms"])),
         size=int(row["size"]),
+        entities=parse_story_entities(row["entities"]),
+        keywords=parse_story_keywords(row["keywords"]),
     )
 
 
-def _understanding_row(row: sqlite3.Row) -> ArticleUnderstanding:
+def understanding_row(row: sqlite3.Row) -> ArticleUnderstanding:
     return ArticleUnderstanding(
         article=ArticleId(row["article"]),
         dup_group=row["dup_group"],
@@ -71,7 +74,7 @@ def rank_score(row: StoryRow, newest: dt.datetime | None) -> float:
     return float(base * 0.5 ** (age / RANK_HALF_LIFE.total_seconds()))
 
 
-class UnderstandingTables:
+class UnderstandingTables(EntityTables):
     """Reads and writes of the understanding tables (mixed into the SQLite store)."""
 
     _db: sqlite3.Connection
@@ -85,7 +88,7 @@ class UnderstandingTables:
         db = self._db
         with self._transaction():
             db.executemany(
-                f"INSERT OR REPLACE INTO understanding ({_UNDERSTANDING_COLUMNS}, assigned_story) "
+                f"INSERT OR REPLACE INTO understanding ({UNDERSTANDING_COLUMNS}, assigned_story) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
@@ -102,6 +105,9 @@ class UnderstandingTables:
                     )
                     for u in batch.articles
                 ],
+            )
+            self._put_terms(
+                batch.entities, batch.keywords, {u.article: u.published_ts for u in batch.articles}
             )
             for absorbed, into in batch.group_merges:
                 self._merge_group(absorbed, into)
@@ -197,8 +203,9 @@ class UnderstandingTables:
                 head = StoryHead(
                     story_id, row["headline"], ArticleId(row["lead"]), tuple(json.loads(row["top_terms"]))
                 )
+        entities, keywords = self.story_terms(story_id)
         db.execute(
-            f"INSERT OR REPLACE INTO stories ({_STORY_COLUMNS}, n_outlets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO stories ({_STORY_COLUMNS}, n_outlets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 story_id,
                 head.headline,
@@ -208,6 +215,8 @@ class UnderstandingTables:
                 json.dumps(outlets, ensure_ascii=False),
                 json.dumps(list(head.top_terms), ensure_ascii=False),
                 size,
+                entities,
+                keywords,
                 len(outlets),
             ),
         )
@@ -225,9 +234,9 @@ class UnderstandingTables:
 
     def understanding(self, article_id: ArticleId) -> ArticleUnderstanding | None:
         row = self._db.execute(
-            f"SELECT {_UNDERSTANDING_COLUMNS} FROM understanding WHERE article = ?", (article_id,)
+            f"SELECT {UNDERSTANDING_COLUMNS} FROM understanding WHERE article = ?", (article_id,)
         ).fetchone()
-        return _understanding_row(row) if row else None
+        return understanding_row(row) if row else None
 
     def pending_understanding(self, since_seq: int) -> list[tuple[ArticleId, float | None]]:
         """Articles changed after ``since_seq`` with no understanding yet, in publication order (ties by id)."""
@@ -242,11 +251,11 @@ class UnderstandingTables:
     def understood_since(self, start_ts: float) -> list[ArticleUnderstanding]:
         """Understood articles published at or after ``start_ts`` (UTC seconds), in publication order."""
         rows = self._db.execute(
-            f"SELECT {_UNDERSTANDING_COLUMNS} FROM understanding WHERE published_ts >= ? "
+            f"SELECT {UNDERSTANDING_COLUMNS} FROM understanding WHERE published_ts >= ? "
             "ORDER BY published_ts, article",
             (start_ts,),
         ).fetchall()
-        return [_understanding_row(r) for r in rows]
+        return [understanding_row(r) for r in rows]
 
     def latest_understood_ts(self) -> float | None:
         row = self._db.execute("SELECT max(published_ts) FROM understanding").fetchone()
@@ -279,11 +288,11 @@ class UnderstandingTables:
 
     def story_articles(self, story_id: str) -> list[ArticleUnderstanding]:
         rows = self._db.execute(
-            f"SELECT {_UNDERSTANDING_COLUMNS} FROM understanding WHERE story = ? "
+            f"SELECT {UNDERSTANDING_COLUMNS} FROM understanding WHERE story = ? "
             "ORDER BY published_ts IS NULL, published_ts, article",
             (self._resolve_story(story_id),),
         ).fetchall()
-        return [_understanding_row(r) for r in rows]
+        return [understanding_row(r) for r in rows]
 
     def story_of(self, article_id: ArticleId) -> StoryRow | None:
         found = self.understanding(article_id)

@@ -1,6 +1,6 @@
 """The reader's ASGI application: ``create_app(backend)`` and ``serve(backend, host, port)``.
 
-Routes: ``/`` (latest, by source), ``/search``, ``/article/{id}``, ``/stories``, ``/story/{id}``, ``/healthz`` and ``/static/*``. The app
+Routes: ``/`` (latest, by source), ``/search``, ``/article/{id}``, ``/stories``, ``/story/{id}``, ``/entity/{name}``, ``/healthz`` and ``/static/*``. The app
 depends only on the small :class:`ReaderBackend` protocol, so ``naba.pipeline.Naba`` and test fakes plug in
 alike. Every response carries the security headers below; a ``?digits=`` choice is remembered in a cookie.
 """

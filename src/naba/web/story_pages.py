@@ -1,7 +1,8 @@
-"""The reader's understanding pages: today's stories, one story, and the related section of an article.
+"""The reader's understanding pages: today's stories, one story, an entity, and an article's related section.
 
 Same rules as :mod:`naba.web.pages`: handlers build small view models of plain strings, templates escape.
-Story URLs are ``/story/{id}`` with the id percent-encoded as one segment (ids embed article URLs).
+Story URLs are ``/story/{id}`` with the id percent-encoded as one segment (ids embed article URLs); entity
+pages are ``/entity/{canonical name}``, encoded the same way.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ if TYPE_CHECKING:
 
 STORIES_SHOWN: Final = 40
 RELATED_SHOWN: Final = 8
+STORY_ENTITIES_SHOWN: Final = 10
+ARTICLE_ENTITIES_SHOWN: Final = 12
+DAY_ENTITIES_SHOWN: Final = 20
+ENTITY_STORIES_SHOWN: Final = 20
+ENTITY_ARTICLES_SHOWN: Final = 40
+
+KIND_LABELS: Final[dict[str, str]] = {"PER": "شخص", "LOC": "مكان", "ORG": "منظمة"}
 
 # RelatedFinder's reasons are English contract strings; the reader shows them in Arabic.
 _REASONS: Final = {
@@ -44,6 +52,23 @@ _REASONS: Final = {
 
 def story_href(story_id: str) -> str:
     return "/story/" + quote(story_id, safe="")
+
+
+def entity_href(canonical: str) -> str:
+    """The entity page of a canonical name, percent-encoded as one segment (like story links)."""
+    return "/entity/" + quote(canonical, safe="")
+
+
+@dataclass(frozen=True, slots=True)
+class EntityChip:
+    label: str
+    href: str
+    kind: str  # PER, LOC or ORG (a CSS modifier)
+    kind_label: str
+
+
+def entity_chip(canonical: str, kind: str) -> EntityChip:
+    return EntityChip(canonical, entity_href(canonical), kind.lower(), KIND_LABELS.get(kind, kind))
 
 
 def reason_ar(reason: str, display: Display) -> str:
@@ -138,7 +163,9 @@ def article_understanding(backend: ReaderBackend, article_id: ArticleId, display
         RelatedCard(card_for(item.article, display.digits), reason_ar(item.related.reason, display))
         for item in stored_related(store, article_id, RELATED_SHOWN)
     ]
+    mentions = store.article_entities(article_id)[:ARTICLE_ENTITIES_SHOWN]
     return {
+        "entity_links": [entity_chip(e.canonical, e.kind) for e in mentions],
         "story_link": story_card(story, display) if story else None,
         "also_published": also,
         "related_items": related,
@@ -153,9 +180,11 @@ def build_story_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         display = display_for(request)
         since = latest_day_start(backend.store)
         rows = backend.store.stories(STORIES_SHOWN, since=since)
+        top = backend.store.top_entities(DAY_ENTITIES_SHOWN, since=since)
         context = {
             "day": format_day(since, display.digits, weekday=True) if since else None,
             "stories": [story_card(s, display) for s in rows],
+            "entity_links": [entity_chip(e.canonical, e.kind) for e in top],
         }
         return render(request, "stories.html", context)
 
@@ -175,7 +204,32 @@ def build_story_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
             "timeline": _timeline(backend.store, found, display),
             "earlier": earlier,
             "later": later,
+            "entity_links": [entity_chip(e.canonical, e.kind) for e in found.entities[:STORY_ENTITIES_SHOWN]],
+            "keywords": [k.text for k in found.keywords],
         }
         return render(request, "story.html", context)
+
+    @router.get("/entity/{name:path}", response_class=HTMLResponse)
+    def entity(request: Request, name: str) -> HTMLResponse:
+        display = display_for(request)
+        store = backend.store
+        info = store.entity(name)
+        if info is None:
+            raise HTTPException(status_code=404)
+        mentions = store.entity_articles(info.canonical, ENTITY_ARTICLES_SHOWN)
+        found = store.get_many([m.article for m in mentions])
+        context = {
+            "entity": info,
+            "kind_label": KIND_LABELS.get(info.kind, info.kind),
+            "aliases": [n for n, _ in info.aliases if n != info.canonical],
+            "articles_total": display.num(info.articles),
+            "stories": [
+                story_card(s, display) for s in store.entity_stories(info.canonical, ENTITY_STORIES_SHOWN)
+            ],
+            "articles": [
+                card_for(found[m.article].article, display.digits) for m in mentions if m.article in found
+            ],
+        }
+        return render(request, "entity.html", context)
 
     return router

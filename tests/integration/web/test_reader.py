@@ -14,14 +14,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from fastapi.testclient import TestClient
 
 from naba.config import Settings, load_settings
 from naba.errors import SearchError
-from naba.store.base import SourceCount, StoredArticle
+from naba.store.base import (
+    ArticleUnderstanding,
+    EntityCount,
+    EntityInfo,
+    EntityMention,
+    SourceCount,
+    StoredArticle,
+)
 from naba.types import (
     Article,
     ArticleId,
@@ -41,6 +48,14 @@ IMG = '"><img src=x onerror=alert(1)>'
 URL_ID = "https://www.example.com/أخبار/2015/08/03/سد-النهضة?id=7&lang=ar"
 EMBEDDED_ID = URL_ID + "#اقرأ-أيضا-1"
 HOSTILE_ID = f"evil{IMG}{SCRIPT}"
+HOSTILE_ENTITY = f"حزب {SCRIPT}{IMG}"
+# Entities of the fake store: (article, canonical, kind, surface forms).
+FAKE_MENTIONS = [
+    (URL_ID, "مصر", "LOC", ("مصر",)),
+    (URL_ID, "إثيوبيا", "LOC", ("إثيوبيا", "أثيوبيا")),
+    (URL_ID, "الولايات المتحدة", "LOC", ("الولايات المتحدة الأمريكية",)),
+    (HOSTILE_ID, HOSTILE_ENTITY, "ORG", (HOSTILE_ENTITY, f"{SCRIPT}")),
+]
 
 
 def make_article(
@@ -153,6 +168,12 @@ class FakeStore:
 
     articles: list[Article]
     calls: list[tuple[str, object]] = field(default_factory=list)
+    mentions: list[EntityMention] = field(
+        default_factory=lambda: [
+            EntityMention(ArticleId(a), c, k, names[0], names, 0, len(names))  # type: ignore[arg-type]
+            for a, c, k, names in FAKE_MENTIONS
+        ]
+    )
 
     def _stored(self, article: Article) -> StoredArticle:
         return StoredArticle(article, "ar-search-v1", 1, dt.datetime(2015, 8, 4, tzinfo=UTC), 1)
@@ -200,6 +221,33 @@ class FakeStore:
         return []
 
     def thread_of(self, story_id: str) -> list[object]:
+        return []
+
+    # Entities: a few, with no stories (understanding rows without a story table, as far as pages go).
+    def article_entities(self, article_id: ArticleId) -> list[EntityMention]:
+        return [m for m in self.mentions if m.article == article_id]
+
+    def top_entities(
+        self, limit: int, since: dt.datetime | None = None, kind: str | None = None
+    ) -> list[EntityCount]:
+        counts = Counter(m.canonical for m in self.mentions)
+        kinds = {m.canonical: m.kind for m in self.mentions}
+        return [EntityCount(c, kinds[c], n, 1, 1, n) for c, n in counts.most_common(limit)]
+
+    def entity(self, name: str) -> EntityInfo | None:
+        found = [m for m in self.mentions if m.canonical == name or name in m.names]
+        if not found:
+            return None
+        canonical = found[0].canonical
+        mine = [m for m in self.mentions if m.canonical == canonical]
+        names = Counter(n for m in mine for n in m.names)
+        return EntityInfo(canonical, mine[0].kind, tuple(names.most_common()), len(mine))
+
+    def entity_articles(self, canonical: str, limit: int = 50) -> list[ArticleUnderstanding]:
+        ids = [m.article for m in self.mentions if m.canonical == canonical]
+        return [ArticleUnderstanding(i, "g", None, 0.0, "none", "s", 0.0, "new") for i in ids][:limit]
+
+    def entity_stories(self, canonical: str, limit: int = 50) -> list[object]:
         return []
 
 
@@ -299,6 +347,7 @@ PAGES = [
     "/",
     "/stories",
     "/?page=2",
+    "/entity/" + quote("إثيوبيا", safe=""),
     "/search",
     "/search?q=الأمم",
     f"/article/{article_href(URL_ID)[9:]}",
@@ -488,6 +537,8 @@ HOSTILE_PAGES = [
     "/search?q=<script>alert(1)</script>",
     "/search?q=خبيث&source=<script>",
     article_href(HOSTILE_ID),
+    "/entity/" + quote(HOSTILE_ENTITY, safe=""),
+    "/stories",
 ]
 
 
@@ -578,3 +629,37 @@ def test_ingested_strings_carry_dir_auto(client: TestClient) -> None:
     html = client.get("/search", params={"q": "Apple"}).text
     assert re.search(r'<a href="/article/apple-dubai" dir="auto">شركة <mark>Apple</mark>', html)
     assert '<p class="card__summary" dir="auto">' in html
+
+
+def test_article_page_links_its_entities_percent_encoded(client: TestClient) -> None:
+    html = client.get(article_href(URL_ID)).text
+    assert 'aria-label="أسماء في الخبر"' in html
+    assert f'href="/entity/{quote("الولايات المتحدة", safe="")}"' in html
+    assert 'title="مكان"' in html
+
+
+def test_entity_page_shows_kind_aliases_and_articles_rtl(client: TestClient) -> None:
+    response = client.get("/entity/" + quote("إثيوبيا", safe=""))
+    assert response.status_code == 200
+    html = response.text
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<h1 id="entity-title" class="page-title" dir="auto">إثيوبيا</h1>' in html
+    assert "مكان" in html and "وردت أيضًا باسم" in html and "أثيوبيا" in html
+    assert article_href(URL_ID) in html
+
+
+def test_entity_page_by_alias_and_unknown_entity(client: TestClient) -> None:
+    assert "الولايات المتحدة" in client.get("/entity/" + quote("الولايات المتحدة الأمريكية", safe="")).text
+    assert client.get("/entity/" + quote("لا أحد", safe="")).status_code == 404
+
+
+def test_stories_page_lists_the_day_entities(client: TestClient) -> None:
+    html = client.get("/stories").text
+    assert "أبرز الأسماء اليوم" in html and f'href="/entity/{quote("مصر", safe="")}"' in html
+
+
+def test_hostile_entity_name_is_escaped_everywhere(client: TestClient) -> None:
+    for path in (article_href(HOSTILE_ID), "/entity/" + quote(HOSTILE_ENTITY, safe=""), "/stories"):
+        html = client.get(path).text
+        assert "<script" not in html.lower() and "<img" not in html.lower()
+        assert "حزب &lt;script&gt;" in html or quote(HOSTILE_ENTITY, safe="") in html
