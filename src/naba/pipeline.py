@@ -129,7 +129,7 @@ def to_analyzed(article: Article, analyzer_name: str, analysis: TextAnalysis) ->
     )
 
 
-class _Analysis:
+class AnalysisPool:
     """Analyzes batches inline or in a process pool, keeping the order of batches."""
 
     def __init__(self, analyzer_name: str, workers: int) -> None:
@@ -177,7 +177,7 @@ def _chunks(stored: Iterator[StoredArticle], batch_size: int) -> Iterator[tuple[
         yield last_seq, batches
 
 
-def _worker_count(setting: int) -> int:
+def worker_count(setting: int) -> int:
     return setting if setting > 0 else max(1, os.cpu_count() or 1)
 
 
@@ -225,7 +225,7 @@ class Naba:
         return self._index_since(0, progress)
 
     def _index_since(self, since: int, progress: Progress | None) -> int:
-        analysis = _Analysis(self.analyzer.name, _worker_count(self.settings.ingest_workers))
+        analysis = AnalysisPool(self.analyzer.name, worker_count(self.settings.ingest_workers))
         done = 0
         try:
             chunks = _chunks(self.store.iter_articles(since_seq=since), self.settings.ingest_batch)

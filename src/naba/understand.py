@@ -194,10 +194,10 @@ class _Recorder:
 
 def analyzed_batches(naba: Naba, ids: Sequence[ArticleId]) -> Iterator[list[AnalyzedArticle]]:
     """The articles of ``ids`` analyzed, in order, in batches (a process pool when configured)."""
-    from naba.pipeline import _Analysis, _worker_count
+    from naba.pipeline import AnalysisPool, worker_count
 
     size = naba.settings.ingest_batch
-    analysis = _Analysis(naba.analyzer.name, _worker_count(naba.settings.ingest_workers))
+    analysis = AnalysisPool(naba.analyzer.name, worker_count(naba.settings.ingest_workers))
     try:
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
@@ -211,7 +211,7 @@ def analyzed_batches(naba: Naba, ids: Sequence[ArticleId]) -> Iterator[list[Anal
 
 def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport:
     """Bring the understanding tables up to the store (see the module contract)."""
-    from naba.pipeline import _worker_count
+    from naba.pipeline import worker_count
 
     started = time.monotonic()
     report = UnderstandReport()
@@ -231,7 +231,7 @@ def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport
     recorder = _Recorder(StoryStream())
     _replay(naba, recorder, pending, report, progress)
     new_ids = [article_id for article_id, _ in pending]
-    terms = TermsPool(_worker_count(naba.settings.ingest_workers))
+    terms = TermsPool(worker_count(naba.settings.ingest_workers))
     writer = _Writer(store)
     try:
         jobs: list[Future[Terms]] = []
