@@ -17,6 +17,8 @@ Contract
 * :class:`AnchorCounts` counts a story's anchors over its members; :meth:`AnchorCounts.core` keeps those
   named by at least :data:`CORE_SHARE` of them (a story is pinned by what most of its reports say, not by
   one outlier).
+* Optional kinds: person-name tokens and organizations (from the NER, :func:`person_keys`, :func:`org_keys`)
+  and the stage cue (:func:`stage`: a match preview vs its result, read from the verbs of headline and lead).
 * :func:`conflict_factor` is 1 when the two sets agree or one side names nothing of a kind, and is
   multiplied by ``1 - penalty`` for each kind (places, figures) where both sides name something and share
   nothing. It scales a similarity: strong textual agreement still joins despite a conflict.
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from naba.stories.places import agree, find_places, specific
+from naba.text.normalize import normalize
 
 # Body tokens read after the headline: the lead names the event's place and figures; later paragraphs drift
 # into background (other towns, last year's figures). eval/stories.py, whole dev window, on labeled pairs with
@@ -49,16 +52,30 @@ BACKGROUND_SHARE: Final = 0.05
 # Articles seen before the background share is applied (a share of a handful of articles means nothing).
 BACKGROUND_MIN_ARTICLES: Final = 200
 
+PERSON_TAG: Final = "per:"
+ORG_TAG: Final = "org:"
 _FIGURE = re.compile(r"^\d+(?:[.,٫]\d+)?%?$")
 _YEAR = re.compile(r"^(?:19|20|14)\d\d$")
 
 
 @dataclass(frozen=True, slots=True)
 class Anchors:
-    """Canonical places and normalized figures of an article (or the core of a story)."""
+    """Canonical places, normalized figures, person-name tokens and organizations of an article (or story)."""
 
     places: frozenset[str] = frozenset()
     figures: frozenset[str] = frozenset()
+    persons: frozenset[str] = frozenset()
+    orgs: frozenset[str] = frozenset()
+    stage: frozenset[str] = frozenset()
+
+    def tagged_keys(self) -> frozenset[str]:
+        """Every anchor, tagged by kind (the document-frequency keys of :class:`AnchorFrequency`)."""
+        return (
+            frozenset(self.places)
+            | frozenset(self.figures)
+            | frozenset(PERSON_TAG + k for k in self.persons)
+            | frozenset(ORG_TAG + k for k in self.orgs)
+        )
 
 
 def _figure(token: str) -> str | None:
@@ -84,10 +101,187 @@ def figures(terms: Iterable[str]) -> set[str]:
     return {f for f in map(_figure, terms) if f is not None}
 
 
-def article_anchors(title_terms: Sequence[str], body_terms: Sequence[str]) -> Anchors:
-    """Places and figures of the headline and lead (phrase terms)."""
+# Person names: the NER's PER mentions of the headline and lead, compared by name token, not by full name.
+# Outlets spell one person differently and cut names differently (عبدالله دواس آل منصور / عبدالله آل منصور /
+# آل منصور), so exact names are disjoint in 37% of same-story pairs; two look-alike events name other people.
+# Particles, titles and kunya words are dropped; "عبد" joins the next word (عبد الله -> عبدالله).
+PERSON_PARTICLES: Final = frozenset(
+    normalize(w)
+    for w in (
+        "بن",
+        "ابن",
+        "بنت",
+        "آل",
+        "ال",
+        "أبو",
+        "ابو",
+        "أبي",
+        "أم",
+        "عبد",
+        "الأمير",
+        "الامير",
+        "الأميرة",
+        "الملك",
+        "الشيخ",
+        "الدكتور",
+        "د",
+        "المهندس",
+        "اللواء",
+        "العميد",
+        "العقيد",
+        "الفريق",
+        "المستشار",
+        "السيد",
+        "السيدة",
+        "الرئيس",
+        "الوزير",
+        "سمو",
+        "معالي",
+        "فضيلة",
+        "سعادة",
+        "الحاج",
+        "الإمام",
+    )
+)
+# Name tokens a mention needs to count (a one-word PER mention is often a mis-tagged club or verb).
+PERSON_MIN_WORDS: Final = 1
+# Shortest name token kept (shorter ones are initials, cut-off fragments or particles).
+PERSON_MIN_TOKEN: Final = 3
+_ABD = normalize("عبد")
+
+
+def person_tokens(name: str) -> list[str]:
+    """Normalized name tokens of a person name, particles and titles dropped (عبد joined to its word)."""
+    words = normalize(name).split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == _ABD and i + 1 < len(words):
+            w, i = w + words[i + 1], i + 1
+        i += 1
+        if w.startswith("ال") and len(w) > 4 and w not in PERSON_PARTICLES:
+            w = w[2:]  # الشهراني / شهراني, آل منصور / المنصور
+        if len(w) >= PERSON_MIN_TOKEN and w not in PERSON_PARTICLES and w.isalpha():
+            out.append(w)
+    return out
+
+
+def person_keys(names: Iterable[str], mode: str = "tokens") -> frozenset[str]:
+    """Comparison keys of person names: every name token (``tokens``) or the last one (``surname``)."""
+    keys: set[str] = set()
+    for name in names:
+        tokens = person_tokens(name)
+        if len(tokens) >= PERSON_MIN_WORDS:
+            keys.update(tokens if mode == "tokens" else tokens[-1:])
+    return frozenset(keys)
+
+
+def org_keys(names: Iterable[str]) -> frozenset[str]:
+    """Organizations by their normalized canonical name (two words or more: one word is often a mis-tag)."""
+    return frozenset(k for k in (" ".join(normalize(n).split()) for n in names) if " " in k)
+
+
+# "Result vs preview": a match preview and its result (or a pre-session outlook and the close) share every
+# name and place; the verbs differ. Headlines use the present tense for both (أرسنال يختبر / أرسنال يهزم), so
+# the cue is the verb itself. Words in search normalization, read with a leading و/ف stripped.
+PREVIEW_WORDS: Final = frozenset(
+    normalize(w)
+    for w in (
+        "يلتقي",
+        "تلتقي",
+        "يلاقي",
+        "يواجه",
+        "تواجه",
+        "يستضيف",
+        "يختبر",
+        "يختبران",
+        "يفتتح",
+        "يفتتحان",
+        "مرتقبة",
+        "المرتقبة",
+        "قبل",
+        "يسعى",
+        "يطمح",
+        "يترقب",
+        "ترقب",
+        "لقاء",
+        "مواجهة",
+        "ضيفا",
+    )
+)
+RESULT_WORDS: Final = frozenset(
+    normalize(w)
+    for w in (
+        "فاز",
+        "يفوز",
+        "تغلب",
+        "يتغلب",
+        "خسر",
+        "يخسر",
+        "تعادل",
+        "يتعادل",
+        "يكسب",
+        "كسب",
+        "هزم",
+        "يهزم",
+        "توج",
+        "يتوج",
+        "يتوّج",
+        "أحرز",
+        "يحرز",
+        "انتزع",
+        "ينتزع",
+        "يقهر",
+        "بهدف",
+        "بهدفين",
+        "بثنائية",
+        "بثلاثية",
+        "أغلق",
+        "أغلقت",
+        "تغلق",
+        "يغلق",
+        "ارتفع",
+        "انخفض",
+        "تراجع",
+        "بطلا",
+    )
+)
+PREVIEW: Final = "preview"
+RESULT: Final = "result"
+# Lead tokens read for the stage cue after the headline (which counts twice).
+STAGE_LEAD_TERMS: Final = 25
+
+
+def stage(title_terms: Sequence[str], body_terms: Sequence[str]) -> frozenset[str]:
+    """``{"preview"}`` or ``{"result"}`` when the headline and lead lean to one side, else empty."""
+    score = 0
+    for weight, terms in ((2, title_terms), (1, body_terms[:STAGE_LEAD_TERMS])):
+        for t in terms:
+            w = t[1:] if len(t) > 4 and t[0] in "وف" else t
+            if w in PREVIEW_WORDS or t in PREVIEW_WORDS:
+                score -= weight
+            elif w in RESULT_WORDS or t in RESULT_WORDS:
+                score += weight
+    return frozenset({RESULT} if score > 0 else {PREVIEW} if score < 0 else ())
+
+
+def article_anchors(
+    title_terms: Sequence[str],
+    body_terms: Sequence[str],
+    persons: Iterable[str] = (),
+    orgs: Iterable[str] = (),
+    person_mode: str = "tokens",
+) -> Anchors:
+    """Places and figures of the headline and lead (phrase terms), and its person and organization keys."""
     text = list(title_terms) + list(body_terms[:LEAD_TERMS])
-    return Anchors(specific(find_places(text)), frozenset(figures(text)))
+    return Anchors(
+        specific(find_places(text)),
+        frozenset(figures(text)),
+        person_keys(persons, person_mode),
+        org_keys(orgs),
+        stage(title_terms, body_terms),
+    )
 
 
 class AnchorFrequency:
@@ -100,7 +294,7 @@ class AnchorFrequency:
 
     def add(self, anchors: Anchors) -> None:
         self.n += 1
-        for key in anchors.places | anchors.figures:
+        for key in anchors.tagged_keys():
             self.df[key] = self.df.get(key, 0) + 1
 
     def distinctive(self, anchors: Anchors) -> Anchors:
@@ -108,10 +302,22 @@ class AnchorFrequency:
         if self.n < BACKGROUND_MIN_ARTICLES:
             return anchors
         ceiling = self.share * self.n
+
+        def keep(keys: frozenset[str], tag: str = "") -> frozenset[str]:
+            return frozenset(k for k in keys if self.df.get(tag + k, 0) <= ceiling)
+
         return Anchors(
-            frozenset(k for k in anchors.places if self.df.get(k, 0) <= ceiling),
-            frozenset(k for k in anchors.figures if self.df.get(k, 0) <= ceiling),
+            keep(anchors.places),
+            keep(anchors.figures),
+            keep(anchors.persons, PERSON_TAG),
+            keep(anchors.orgs, ORG_TAG),
+            anchors.stage,
         )
+
+
+def _count(counts: dict[str, int], keys: Iterable[str], n: int = 1) -> None:
+    for key in keys:
+        counts[key] = counts.get(key, 0) + n
 
 
 @dataclass
@@ -121,33 +327,59 @@ class AnchorCounts:
     members: int = 0
     places: dict[str, int] = field(default_factory=dict)
     figures: dict[str, int] = field(default_factory=dict)
+    persons: dict[str, int] = field(default_factory=dict)
+    orgs: dict[str, int] = field(default_factory=dict)
+    stage: dict[str, int] = field(default_factory=dict)
+
+    def _kinds(self) -> tuple[dict[str, int], ...]:
+        return (self.places, self.figures, self.persons, self.orgs, self.stage)
 
     def add(self, anchors: Anchors) -> None:
         self.members += 1
-        for key in anchors.places:
-            self.places[key] = self.places.get(key, 0) + 1
-        for key in anchors.figures:
-            self.figures[key] = self.figures.get(key, 0) + 1
+        sets = (anchors.places, anchors.figures, anchors.persons, anchors.orgs, anchors.stage)
+        for counts, keys in zip(self._kinds(), sets, strict=True):
+            _count(counts, keys)
 
     def update(self, other: AnchorCounts) -> None:
         self.members += other.members
-        for mine, theirs in ((self.places, other.places), (self.figures, other.figures)):
+        for mine, theirs in zip(self._kinds(), other._kinds(), strict=True):
             for key, n in theirs.items():
                 mine[key] = mine.get(key, 0) + n
 
     def core(self, share: float = CORE_SHARE) -> Anchors:
         floor = max(1.0, share * self.members)
+
+        def named(counts: dict[str, int]) -> frozenset[str]:
+            return frozenset(k for k, n in counts.items() if n >= floor)
+
         return Anchors(
-            specific(k for k, n in self.places.items() if n >= floor),
-            frozenset(k for k, n in self.figures.items() if n >= floor),
+            specific(named(self.places)),
+            named(self.figures),
+            named(self.persons),
+            named(self.orgs),
+            named(self.stage),
         )
 
 
-def conflict_factor(a: Anchors, b: Anchors, place_penalty: float, figure_penalty: float) -> float:
+def conflict_factor(
+    a: Anchors,
+    b: Anchors,
+    place_penalty: float,
+    figure_penalty: float,
+    person_penalty: float = 0.0,
+    org_penalty: float = 0.0,
+    stage_penalty: float = 0.0,
+) -> float:
     """Similarity multiplier: ``1 - penalty`` per kind where both sides name anchors and share none."""
     factor = 1.0
     if a.places and b.places and not agree(a.places, b.places):
         factor *= 1.0 - place_penalty
     if a.figures and b.figures and not a.figures & b.figures:
         factor *= 1.0 - figure_penalty
+    if person_penalty and a.persons and b.persons and not a.persons & b.persons:
+        factor *= 1.0 - person_penalty
+    if org_penalty and a.orgs and b.orgs and not a.orgs & b.orgs:
+        factor *= 1.0 - org_penalty
+    if stage_penalty and a.stage and b.stage and not a.stage & b.stage:
+        factor *= 1.0 - stage_penalty
     return factor
