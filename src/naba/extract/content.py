@@ -149,6 +149,8 @@ class Content:
     container: Any
     lines: tuple[tuple[LineKind, str], ...] = ()
     blocks: tuple[Block, ...] = field(default=(), repr=False)
+    # Headlines of the read-also blocks inside the body, as found on the page (the article JSON keeps them).
+    related_headlines: tuple[str, ...] = ()
 
 
 def clean_tree(root: Any) -> None:
@@ -353,12 +355,14 @@ def extract_content(root: Any, *, title: str = "") -> Content:
     inside = [b for b in blocks if any(el in b.path for el in parts)]
     paragraphs: list[Block] = []
     lines: list[tuple[LineKind, str]] = []
+    related: list[str] = []
     in_read_also = False
     for block in inside:
         if paragraphs and boilerplate.comments_heading(block.text):
             break  # the reader-comment section: nothing after it is the article
         if boilerplate.read_also_label(block.text):
             in_read_also = True
+            related.extend(_headlines_in_label(block))
             continue
         # The headlines listed under a read-also / live-updates label: links, or list items without links.
         if (
@@ -366,6 +370,7 @@ def extract_content(root: Any, *, title: str = "") -> Content:
             and (block.link_chars or block.owner.tag == "li")
             and len(block.text) < 2 * PROSE_MIN_CHARS
         ):
+            related.extend(_listed_headlines(block))
             continue
         in_read_also = False
         if not _keep(block, title_key):
@@ -382,5 +387,44 @@ def extract_content(root: Any, *, title: str = "") -> Content:
     texts = tuple(b.text for b in paragraphs)
     lead_text = lead.text if lead is not None and lead.text not in texts else None
     return Content(
-        lead=lead_text, paragraphs=texts, container=container, lines=tuple(lines), blocks=tuple(blocks)
+        lead=lead_text,
+        paragraphs=texts,
+        container=container,
+        lines=tuple(lines),
+        blocks=tuple(blocks),
+        related_headlines=tuple(dict.fromkeys(h for h in map(_clean_headline, related) if h)),
     )
+
+
+_BULLETS = "»«•►▶◀·-–—*"
+# Shorter link texts on a read-also line are labels or "more" links, not headlines.
+MIN_HEADLINE_CHARS = 10
+MIN_HEADLINE_LETTERS = 12
+
+
+def _clean_headline(text: str) -> str:
+    """A listed headline without its list bullet ("» عنوان" -> "عنوان")."""
+    text = " ".join(text.split())
+    stripped = text.lstrip(_BULLETS).strip()
+    if sum(1 for c in stripped if c.isalpha()) < MIN_HEADLINE_LETTERS:
+        return ""  # a date, a counter or a "more" link listed beside the headlines
+    # A guillemet that opens a quotation inside the headline stays: only strip it when it has no partner.
+    return stripped if not (text.startswith("«") and "»" in text) else text
+
+
+def _listed_headlines(block: Block) -> list[str]:
+    """A block listed under a read-also label: each of its links is one headline (inline links are glued
+    into one block text), else the block's own text."""
+    links = [" ".join(a.text_content().split()) for a in block.owner.iter("a")]
+    return [link for link in links if len(link) > MIN_HEADLINE_CHARS] or [block.text]
+
+
+def _headlines_in_label(block: Block) -> list[str]:
+    """ "اقرأ أيضاً: عنوان" carries its headline(s) on the label's own line: each link is one headline; a
+    line without links has its headline after the colon; a bare label carries none."""
+    links = [" ".join(a.text_content().split()) for a in block.owner.iter("a")]
+    if links := [link for link in links if len(link) > MIN_HEADLINE_CHARS]:
+        return links
+    _, colon, rest = block.text.partition(":")
+    headline = " ".join(rest.split()) if colon else ""
+    return [headline] if len(headline) > MIN_HEADLINE_CHARS else []

@@ -106,7 +106,7 @@ def extract_html(
         updated=meta.updated,
         tags=meta.tags,
         images=meta.images,
-        related_headlines=(),
+        related_headlines=main.related_headlines,
         embedded_in=None,
         provenance=Provenance(
             source=source, fetched_at=fetched_at, raw_sha256=hashlib.sha256(content).hexdigest()

@@ -338,3 +338,38 @@ def test_every_gold_page_meets_its_floors(folder: str) -> None:
         elif _scored(gold, "published") and gold["published"]:
             failures.append(f"{path.name}: no published date")
     assert not failures, "\n".join(failures)
+
+
+def test_read_also_headlines_are_kept_as_related_headlines_not_body() -> None:
+    block = (
+        f'<div class="article-body"><p>{P1}</p><div class="read-also"><strong>اقرأ أيضاً:</strong><ul>'
+        '<li><a href="/a">» ارتفاع أسعار النفط في الأسواق العالمية</a></li>'
+        '<li><a href="/b">«الشورى» يناقش نظام حماية المستهلك الجديد</a></li></ul></div>'
+        f"<p>{P2}</p><p>{P3}</p></div>"
+    )
+    art = extract(block)
+    assert art.related_headlines == (
+        "ارتفاع أسعار النفط في الأسواق العالمية",
+        "«الشورى» يناقش نظام حماية المستهلك الجديد",
+    )
+    assert not any("النفط" in p for p in art.body_paragraphs)
+
+
+@pytest.mark.parametrize("folder", ["extraction-synth"])
+def test_related_headlines_are_read_also_items_of_the_gold(folder: str) -> None:
+    """Every related headline found on a synthetic page is one of the page's listed boilerplate strings."""
+    import json
+
+    from tests.conftest import SHARED, need_shared
+
+    pages = sorted(need_shared(SHARED / "eval" / folder).glob("*.gold.json"))
+    found = 0
+    for gold_path in pages:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        html = gold_path.with_name(gold_path.name.replace(".gold.json", ".html")).read_bytes()
+        art = extract_html(html, url=gold["url"], source="test")
+        samples = " ".join(" ".join(s.split()) for s in gold["boilerplate_samples"])
+        for headline in art.related_headlines:
+            assert headline in samples, (gold_path.name, headline)
+        found += len(art.related_headlines)
+    assert found > len(pages)
