@@ -383,3 +383,20 @@ def conflict_factor(
     if stage_penalty and a.stage and b.stage and not a.stage & b.stage:
         factor *= 1.0 - stage_penalty
     return factor
+
+
+def specific_figure(figure: str) -> bool:
+    """A figure that names one event: a decimal (3.2, 8807.24) or three digits and more (291, 8807)."""
+    return "." in figure or len(figure) >= 3
+
+
+def _figure_key(figure: str) -> str:
+    # Outlets round index levels differently (8807.24 / 8807): three or more integer digits compare alone.
+    whole = figure.split(".")[0]
+    return whole if len(whole) >= 3 else figure
+
+
+def figures_agree(a: Anchors, b: Anchors) -> bool:
+    """True when two story cores share a specific figure (an index level, a percentage, a count >= 100)."""
+    keys = {_figure_key(f) for f in a.figures if specific_figure(f)}
+    return any(_figure_key(f) in keys for f in b.figures if specific_figure(f))
