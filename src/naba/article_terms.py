@@ -91,8 +91,12 @@ def terms_of(items: Sequence[tuple[ArticleId, str]]) -> Terms:
 class TermsPool:
     """Computes :func:`terms_of` for batches of articles, in worker processes when ``workers > 1``."""
 
-    def __init__(self, workers: int) -> None:
-        self._pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
+    def __init__(self, workers: int, executor: Executor | None = None) -> None:
+        """``executor``: a pool shared with other work (the caller shuts it down); else one of ``workers``."""
+        self._owned = executor is None
+        self._pool: Executor | None = (
+            executor if executor is not None else ProcessPoolExecutor(workers) if workers > 1 else None
+        )
 
     def submit(self, articles: Sequence[Article]) -> list[Future[Terms]]:
         """Start the batch (cut into :data:`TERMS_CHUNK` chunks); :func:`collect` waits for it."""
@@ -109,7 +113,7 @@ class TermsPool:
         return futures
 
     def close(self) -> None:
-        if self._pool is not None:
+        if self._pool is not None and self._owned:
             self._pool.shutdown(cancel_futures=True)
 
 

@@ -132,9 +132,13 @@ def to_analyzed(article: Article, analyzer_name: str, analysis: TextAnalysis) ->
 class AnalysisPool:
     """Analyzes batches inline or in a process pool, keeping the order of batches."""
 
-    def __init__(self, analyzer_name: str, workers: int) -> None:
+    def __init__(self, analyzer_name: str, workers: int, executor: Executor | None = None) -> None:
+        """``executor``: a pool shared with other work (the caller shuts it down); else one of ``workers``."""
         self.analyzer_name = analyzer_name
-        self._pool: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
+        self._owned = executor is None
+        self._pool: Executor | None = (
+            executor if executor is not None else ProcessPoolExecutor(workers) if workers > 1 else None
+        )
         self._pending: list[tuple[list[Article], Future[list[TextAnalysis]]]] = []
 
     def submit(self, articles: list[Article]) -> Iterator[list[AnalyzedArticle]]:
@@ -157,7 +161,7 @@ class AnalysisPool:
         return [to_analyzed(a, self.analyzer_name, t) for a, t in zip(articles, future.result(), strict=True)]
 
     def close(self) -> None:
-        if self._pool is not None:
+        if self._pool is not None and self._owned:
             self._pool.shutdown(cancel_futures=True)
 
 

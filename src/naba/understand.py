@@ -27,7 +27,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
@@ -192,12 +192,15 @@ class _Recorder:
         return CopyRow(article, outlet, url, article == original)
 
 
-def analyzed_batches(naba: Naba, ids: Sequence[ArticleId]) -> Iterator[list[AnalyzedArticle]]:
-    """The articles of ``ids`` analyzed, in order, in batches (a process pool when configured)."""
+def analyzed_batches(
+    naba: Naba, ids: Sequence[ArticleId], executor: Executor | None = None
+) -> Iterator[list[AnalyzedArticle]]:
+    """The articles of ``ids`` analyzed, in order, in batches (in ``executor``, else a process pool of its
+    own when configured)."""
     from naba.pipeline import AnalysisPool, worker_count
 
     size = naba.settings.ingest_batch
-    analysis = AnalysisPool(naba.analyzer.name, worker_count(naba.settings.ingest_workers))
+    analysis = AnalysisPool(naba.analyzer.name, worker_count(naba.settings.ingest_workers), executor)
     try:
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
@@ -229,13 +232,17 @@ def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport
         report.seconds = time.monotonic() - started
         return report
     recorder = _Recorder(StoryStream())
-    _replay(naba, recorder, pending, report, progress)
-    new_ids = [article_id for article_id, _ in pending]
-    terms = TermsPool(worker_count(naba.settings.ingest_workers))
-    writer = _Writer(store)
+    workers = worker_count(naba.settings.ingest_workers)
+    # One pool for analysis and entities/keywords: one worker per core instead of a pool of each competing
+    # for the cores, and each worker's analyzer cache (token -> stems) serves both kinds of task.
+    executor: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
+    terms = TermsPool(workers, executor)
     try:
+        _replay(naba, recorder, pending, report, progress, executor)
+        new_ids = [article_id for article_id, _ in pending]
+        writer = _Writer(store)
         jobs: list[Future[Terms]] = []
-        for analyzed in analyzed_batches(naba, new_ids):
+        for analyzed in analyzed_batches(naba, new_ids, executor):
             jobs.extend(terms.submit([item.article for item in analyzed]))
             for item in analyzed:
                 recorder.add(item)
@@ -251,6 +258,8 @@ def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport
         writer.drain()
     finally:
         terms.close()
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
     report.batches += 1
     report.skipped = max(0, _changed_since(store, since) - report.new)
     report.story_merges, report.group_merges, report.thread_links = recorder.totals
@@ -295,6 +304,7 @@ def _replay(
     pending: Sequence[tuple[ArticleId, float | None]],
     report: UnderstandReport,
     progress: Progress | None,
+    executor: Executor | None = None,
 ) -> None:
     """Rebuild the engines' state from the understood articles of the window before the first new one."""
     store = naba.store
@@ -307,7 +317,7 @@ def _replay(
     if not known:
         return
     by_id = {k.article: k for k in known}
-    for analyzed in analyzed_batches(naba, [k.article for k in known]):
+    for analyzed in analyzed_batches(naba, [k.article for k in known], executor):
         for item in analyzed:
             recorder.replay(item, by_id[item.article.id])
         report.replayed += len(analyzed)
