@@ -20,6 +20,7 @@ Contract
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Final
 
@@ -151,7 +152,7 @@ class Deduper:
         article = analyzed.article
         doc = len(self._parent)
         when = self._time_of(analyzed)
-        key = exact_key(article.body_text)
+        key = _exact_key(analyzed)
         hashes = sampled(shingle_hashes(analyzed.body_phrase_terms)) if key else frozenset()
         matches = self._matches(key, hashes)
         self._parent.append(doc)
@@ -241,3 +242,15 @@ def _key_prefix(key: str) -> int:
     # 64 bits of a sha256 digest: collisions are negligible below billions of articles, and an int key is a
     # third of the memory of the hex string.
     return int(key[:16], 16)
+
+
+# sha256 of the empty string: the fingerprint of a body with no words, which is no exact key.
+_EMPTY_FINGERPRINT = hashlib.sha256(b"").hexdigest()
+
+
+def _exact_key(analyzed: AnalyzedArticle) -> str:
+    """The analysis already computed the body fingerprint (same definition as :func:`exact_key`) in a worker
+    process; reuse it instead of folding the whole body again on the stream's critical path."""
+    if not analyzed.fingerprint:
+        return exact_key(analyzed.article.body_text)
+    return "" if analyzed.fingerprint == _EMPTY_FINGERPRINT else analyzed.fingerprint
