@@ -158,10 +158,9 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE stories ADD COLUMN entities TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE stories ADD COLUMN keywords TEXT NOT NULL DEFAULT '[]'
     """,
-    # Merges rewrite redirects that point at the absorbed id (flattening): without these indexes every
-    # group or story merge scans the whole redirect table, which grows with the store.
+    # Group merges rewrite redirects that point at the absorbed id (flattening): without this index every
+    # merge scans the whole redirect table, which grows with the store (story_redirects has one since 2).
     4: """
-    CREATE INDEX dup_redirects_by_into ON dup_redirects(into_id);
-    CREATE INDEX story_redirects_by_into ON story_redirects(into_id)
+    CREATE INDEX dup_redirects_by_into ON dup_redirects(into_id)
     """,
 }
