@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from naba.enrich.related import TIER_COPY, TIER_STORY, TIER_THREAD  # the same tier order as RelatedFinder
 from naba.store.base import ArticleUnderstanding, EntityKindName, Store, StoryRow
 from naba.store.entities import entity_count_json, story_keyword_json
 from naba.types import Article, ArticleId, RelatedArticle
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
     from naba.pipeline import Naba
 
 FINDER_WINDOW: Final = dt.timedelta(days=1)
-# Scores that keep the tiers in the order of RelatedFinder (story > copy > thread).
-_SCORE_STORY: Final = 3.0
-_SCORE_COPY: Final = 2.0
-_SCORE_THREAD: Final = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +64,9 @@ def stored_related(store: Store, article_id: ArticleId, limit: int = 10) -> list
             continue
         closeness = _closeness(mine, other)
         if other.dup_group == mine.dup_group:
-            out[other.article] = RelatedArticle(other.article, _SCORE_COPY + closeness, "same text")
+            out[other.article] = RelatedArticle(other.article, TIER_COPY + closeness, "same text")
         else:
-            out[other.article] = RelatedArticle(other.article, _SCORE_STORY + closeness, "same story")
+            out[other.article] = RelatedArticle(other.article, TIER_STORY + closeness, "same story")
     for story in store.thread_of(mine.story):
         if story.id == mine.story:
             continue
@@ -77,7 +74,7 @@ def stored_related(store: Store, article_id: ArticleId, limit: int = 10) -> list
             if other.article not in out and other.article != article_id:
                 reason = development(mine.published_ts, other.published_ts)
                 out[other.article] = RelatedArticle(
-                    other.article, _SCORE_THREAD + _closeness(mine, other), reason
+                    other.article, TIER_THREAD + _closeness(mine, other), reason
                 )
     ranked = sorted(out.values(), key=lambda r: (-r.score, r.article))[:limit]
     return _with_articles(store, ranked)

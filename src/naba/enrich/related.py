@@ -36,9 +36,9 @@ from naba.types import AnalyzedArticle, ArticleId, RelatedArticle
 RECENT_WINDOW: Final = dt.timedelta(days=3)
 MIN_TOPICAL_COSINE: Final = 0.25
 # Scores put tiers strictly in order whatever the cosine (cosines are in [0, 1]).
-_TIER_STORY: Final = 3.0
-_TIER_COPY: Final = 2.0
-_TIER_THREAD: Final = 1.0
+TIER_STORY: Final = 3.0
+TIER_COPY: Final = 2.0
+TIER_THREAD: Final = 1.0
 SHARED_TERMS_SHOWN: Final = 3
 
 
@@ -106,9 +106,9 @@ class RelatedFinder:
             if group is not None and self.stream.deduper.group_id(other) == group:
                 outlet = self._meta[other].outlet if other in self._meta else None
                 reason = f"same text, also published by {outlet}" if outlet else "same text"
-                out[other] = RelatedArticle(other, round(_TIER_COPY + sim, 4), reason)
+                out[other] = RelatedArticle(other, round(TIER_COPY + sim, 4), reason)
             else:
-                out[other] = RelatedArticle(other, round(_TIER_STORY + sim, 4), "same story")
+                out[other] = RelatedArticle(other, round(TIER_STORY + sim, 4), "same story")
 
     def _same_thread(
         self,
@@ -128,7 +128,7 @@ class RelatedFinder:
                 if other in out or other == article:
                     continue
                 reason = self._development(article, other)
-                out[other] = RelatedArticle(other, round(_TIER_THREAD + self._cos(feats, other), 4), reason)
+                out[other] = RelatedArticle(other, round(TIER_THREAD + self._cos(feats, other), 4), reason)
 
     def _development(self, article: ArticleId, other: ArticleId) -> str:
         mine, theirs = self._meta[article].when, self._meta[other].when if other in self._meta else None
