@@ -22,7 +22,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Final
 
 from naba.enrich.entities import Entity, extract_entities
-from naba.enrich.keywords import CounterFrequencies, article_keywords
+from naba.enrich.keywords import CounterFrequencies, article_keywords, candidates
 from naba.store.base import EntityMention, KeywordRow
 from naba.types import Article, ArticleId
 
@@ -72,14 +72,16 @@ def mentions_of(article: ArticleId, entities: Sequence[Entity]) -> list[EntityMe
 def terms_of(items: Sequence[tuple[ArticleId, str]]) -> Terms:
     """Entity and keyword rows of ``(id, text)`` items (one IDF chunk, see the module contract)."""
     df = CounterFrequencies()
-    for _, text in items:
-        df.add_document(text)
+    found_candidates = [candidates(text) for _, text in items]
+    for cands in found_candidates:
+        df.add_candidates(cands)
     entities: list[EntityMention] = []
     keywords: list[KeywordRow] = []
-    for article, text in items:
+    for (article, text), article_candidates in zip(items, found_candidates, strict=True):
         try:
             found = extract_entities(text)
-            ranked = article_keywords(text, df, [e.name for e in found], top=KEYWORDS_PER_ARTICLE)
+            names = [e.name for e in found]
+            ranked = article_keywords(text, df, names, top=KEYWORDS_PER_ARTICLE, found=article_candidates)
         except Exception:  # one bad text must not stop the stage: the article just has no terms
             log.exception("entities/keywords failed for article %s (stage understand)", article)
             continue

@@ -106,8 +106,12 @@ class CounterFrequencies:
         self._df: Counter[str] = Counter()
 
     def add_document(self, text: str) -> None:
+        self.add_candidates(candidates(text))
+
+    def add_candidates(self, found: Iterable[Candidate]) -> None:
+        """Count one document from its already computed :func:`candidates`."""
         self._docs += 1
-        self._df.update({c.key for c in candidates(text)})
+        self._df.update({c.key for c in found})
 
     def document_count(self) -> int:
         return self._docs
@@ -214,10 +218,15 @@ def _entity_keys(entities: Iterable[str]) -> set[str]:
 
 
 def article_keywords(
-    text: str, df: DocumentFrequencies | None = None, entities: Sequence[str] = (), top: int = DEFAULT_TOP
+    text: str,
+    df: DocumentFrequencies | None = None,
+    entities: Sequence[str] = (),
+    top: int = DEFAULT_TOP,
+    found: Sequence[Candidate] | None = None,
 ) -> list[Keyword]:
-    """Top keywords of one article (``entities``: names found in it, boosted)."""
-    return _score([text], df, entities, top, group=False)
+    """Top keywords of one article (``entities``: names found in it, boosted; ``found``: its
+    :func:`candidates` when the caller already computed them)."""
+    return _score([list(found) if found is not None else candidates(text)], df, entities, top, group=False)
 
 
 def group_keywords(
@@ -227,18 +236,21 @@ def group_keywords(
     top: int = DEFAULT_TOP,
 ) -> list[Keyword]:
     """Top keywords of a group of articles (a story): phrases shared by many of its articles rank first."""
-    return _score(list(texts), df, entities, top, group=True)
+    return _score([candidates(t) for t in texts], df, entities, top, group=True)
 
 
 def _score(
-    texts: list[str], df: DocumentFrequencies | None, entities: Sequence[str], top: int, group: bool
+    texts: list[list[Candidate]],
+    df: DocumentFrequencies | None,
+    entities: Sequence[str],
+    top: int,
+    group: bool,
 ) -> list[Keyword]:
     counts: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     sizes: dict[str, int] = {}
     surfaces: dict[str, Counter[str]] = {}
-    for text in texts:
-        cands = candidates(text)
+    for cands in texts:
         for c in cands:
             counts[c.key] += 1
             sizes[c.key] = c.words
