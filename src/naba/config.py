@@ -63,6 +63,46 @@ SETTINGS: dict[str, Setting] = {
         # BM25 already scores one title match high; 0.5-0.75 was best on both sets, 1.0 and 2.0 measurably worse.
         Setting("title_boost", float, 0.75, "Weight of title matches relative to body matches in search."),
         Setting("debug", _bool, False, "Verbose logs."),
+        # -- fetching (naba.sources): politeness, limits and the SSRF guard --------------------------------
+        Setting(
+            "user_agent",
+            str,
+            "naba/0.1 (+https://github.com/naba-news/naba; Arabic news aggregator)",
+            "User-Agent sent with every request; keep a contact URL in it.",
+        ),
+        Setting(
+            "contact_url", str, "https://github.com/naba-news/naba", "Contact URL added to the User-Agent."
+        ),
+        Setting("host_concurrency", int, 2, "Requests in flight per host at most."),
+        Setting(
+            "host_delay",
+            float,
+            1.0,
+            "Seconds between two requests to one host at least (robots.txt may ask more).",
+        ),
+        Setting("connect_timeout", float, 10.0, "Seconds to connect."),
+        Setting("read_timeout", float, 20.0, "Seconds to wait for each chunk of a response."),
+        Setting("total_timeout", float, 60.0, "Seconds one request may take in all, body included."),
+        Setting("max_body_bytes", int, 10 * 1024 * 1024, "Largest response body (after decompression)."),
+        Setting("max_redirects", int, 5, "Redirects followed per request."),
+        Setting("retries", int, 3, "Retries on timeouts, 429 and 5xx (with backoff and jitter)."),
+        Setting(
+            "backoff_seconds",
+            float,
+            2.0,
+            "First retry delay; doubles each retry, capped by max_backoff_seconds.",
+        ),
+        Setting("max_backoff_seconds", float, 300.0, "Longest wait before a retry (also caps Retry-After)."),
+        Setting("respect_robots", _bool, True, "Honour robots.txt rules and crawl-delay."),
+        Setting(
+            "allow_private_addresses",
+            _bool,
+            False,
+            "Fetch URLs that resolve to private, loopback, link-local or metadata addresses (SSRF guard off).",
+        ),
+        Setting("watch_concurrency", int, 8, "Sources polled at once by `naba watch`."),
+        Setting("watch_min_interval", float, 300.0, "Seconds between two polls of one source at least."),
+        Setting("watch_max_interval", float, 6 * 3600.0, "Seconds between two polls of one source at most."),
     )
 }
 
@@ -81,6 +121,23 @@ class Settings:
     port: int
     title_boost: float
     debug: bool
+    user_agent: str
+    contact_url: str
+    host_concurrency: int
+    host_delay: float
+    connect_timeout: float
+    read_timeout: float
+    total_timeout: float
+    max_body_bytes: int
+    max_redirects: int
+    retries: int
+    backoff_seconds: float
+    max_backoff_seconds: float
+    respect_robots: bool
+    allow_private_addresses: bool
+    watch_concurrency: int
+    watch_min_interval: float
+    watch_max_interval: float
 
     @property
     def index_path(self) -> Path:
