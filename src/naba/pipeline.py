@@ -257,13 +257,27 @@ class Naba:
             self.store.set_state(_STATE_INDEX_SEQ, str(seq))
 
     # -- ingest ---------------------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
-        """Read inputs, store new and changed articles, index them. Idempotent."""
+    def ingest(
+        self, paths: Iterable[str | Path], progress: Progress | None = None, *, warc_filter: Any = None
+    ) -> IngestReport:
+        """Read local inputs, store new and changed articles, index them. Idempotent.
+
+        ``warc_filter`` (:class:`naba.sources.warc.WarcFilter`) selects the records of WARC archives.
+        """
+        items = read_inputs(paths, max_input_bytes=self.settings.max_input_bytes, warc_filter=warc_filter)
+        return self.ingest_items(items, progress)
+
+    def ingest_items(
+        self, items: Iterable[InputItem], progress: Progress | None = None, *, index: bool = True
+    ) -> IngestReport:
+        """Store the articles of ``items`` (from files, fetches, WARC records) and index them. Idempotent.
+
+        ``index=False`` leaves the index to a later :meth:`sync_index` (a poll loop indexes once per round).
+        """
         started = time.monotonic()
         report = IngestReport()
         seen: dict[ArticleId, str] = {}
         batch: list[Article] = []
-        items = read_inputs(paths, max_input_bytes=self.settings.max_input_bytes)
         for item in items:
             batch.extend(self._accept(item, seen, report))
             if progress:
@@ -273,7 +287,8 @@ class Naba:
                 batch = []
         if batch:
             self._store_batch(batch, report)
-        self.sync_index()
+        if index:
+            self.sync_index()
         report.seconds = time.monotonic() - started
         return report
 

@@ -1,5 +1,5 @@
 """Local inputs: files, folders and zip archives holding naba JSONL, SaudiNewsNet-style JSON dumps, glued
-text pages and HTML files.
+text pages, HTML files and WARC archives (``.warc``, ``.warc.gz``: :mod:`naba.sources.warc`).
 
 Every input is read as a stream of :class:`InputItem`: the articles it holds, or a failure that says which
 file (and zip member, and line) went wrong and why. A bad input never stops the others. Size limits are
@@ -78,7 +78,13 @@ def _walk(path: Path) -> Iterator[_Opened | InputItem]:
     elif path.suffix.lower() == ".zip":
         yield from _zip_members(path)
     else:
-        yield _Opened(str(path), path.suffix.lower(), path.stat().st_size, partial(_open_file, path))
+        yield _Opened(str(path), _kind(path.name), path.stat().st_size, partial(_open_file, path))
+
+
+def _kind(name: str) -> str:
+    """The suffix that picks a reader: ``.warc.gz`` is a WARC archive, not any ``.gz``."""
+    name = name.lower()
+    return ".warc.gz" if name.endswith(".warc.gz") else Path(name).suffix
 
 
 def _open_file(path: Path) -> IO[bytes]:
@@ -93,7 +99,7 @@ def _zip_members(path: Path) -> Iterator[_Opened | InputItem]:
         yield _failure(str(path), InputError(f"not a readable zip archive ({exc})"))
         return
     for member in sorted(members, key=lambda m: m.filename):
-        suffix = Path(member.filename).suffix.lower()
+        suffix = _kind(member.filename)
         yield _Opened(f"{path}!{member.filename}", suffix, member.file_size, partial(archive.open, member))
 
 
@@ -222,6 +228,15 @@ def _read_html(opened: _Opened, max_input_bytes: int) -> Iterator[InputItem]:
     yield InputItem(opened.location, (extract_html(raw, source=opened.location),))
 
 
+def _read_warc(opened: _Opened, max_input_bytes: int, warc_filter: Any = None) -> Iterator[InputItem]:
+    # Streamed record by record, so the archive's size is not limited (a CC-NEWS file is ~1 GB); each
+    # record is. Imported here because naba.sources.warc imports this module.
+    from naba.sources.warc import NO_FILTER, read_warc_stream
+
+    with opened.open() as stream:
+        yield from read_warc_stream(stream, location=opened.location, filter=warc_filter or NO_FILTER)
+
+
 _Reader = Callable[[_Opened, int], Iterator[InputItem]]
 READERS: dict[str, _Reader] = {
     ".jsonl": _read_jsonl,
@@ -231,21 +246,30 @@ READERS: dict[str, _Reader] = {
     ".text": _read_text_page,
     ".html": _read_html,
     ".htm": _read_html,
+    ".warc": _read_warc,
+    ".warc.gz": _read_warc,
 }
 
 
-def read_inputs(paths: Iterable[str | Path], *, max_input_bytes: int) -> Iterator[InputItem]:
-    """Every item of every input, in order; unreadable inputs become failure items."""
+def read_inputs(
+    paths: Iterable[str | Path], *, max_input_bytes: int, warc_filter: Any = None
+) -> Iterator[InputItem]:
+    """Every item of every input, in order; unreadable inputs become failure items.
+
+    ``warc_filter`` (a :class:`naba.sources.warc.WarcFilter`) selects the records of WARC archives.
+    """
     for path in paths:
         for entry in _walk(Path(path)):
             if isinstance(entry, InputItem):
                 yield entry
                 continue
-            yield from _read_one(entry, max_input_bytes)
+            yield from _read_one(entry, max_input_bytes, warc_filter)
 
 
-def _read_one(opened: _Opened, max_input_bytes: int) -> Iterator[InputItem]:
-    reader = READERS.get(opened.suffix)
+def _read_one(opened: _Opened, max_input_bytes: int, warc_filter: Any = None) -> Iterator[InputItem]:
+    reader: _Reader | None = READERS.get(opened.suffix)
+    if reader is _read_warc and warc_filter is not None:
+        reader = partial(_read_warc, warc_filter=warc_filter)
     if reader is None:
         yield _failure(
             opened.location, InputError(f"unsupported kind of file {opened.suffix or '(no suffix)'!r}")
