@@ -23,6 +23,7 @@ from rich.table import Table
 
 from naba import __version__
 from naba.article_json import article_to_json
+from naba.cli_sources import register as register_fetch_commands
 from naba.config import Settings, load_settings
 from naba.errors import NabaError
 from naba.store.base import EntityKindName
@@ -106,14 +107,40 @@ def _run(fn: Any) -> Any:
 # -- ingest -----------------------------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--host", "hosts", multiple=True, help="WARC: only pages of this host and its subdomains (repeatable)."
+)
+@click.option(
+    "--lang", "languages", multiple=True, help="WARC: only pages in this language, e.g. ar (repeatable)."
+)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="WARC: only pages published on or after.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="WARC: only pages published on or before.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Ingest files, folders and zip archives (naba JSONL, SaudiNewsNet JSON, text pages, HTML)."""
+def ingest(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    hosts: tuple[str, ...],
+    languages: tuple[str, ...],
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    as_json: bool,
+) -> None:
+    """Ingest files, folders, zip and WARC archives (naba JSONL, SaudiNewsNet JSON, text pages, HTML, WARC)."""
+    from naba.sources.warc import WarcFilter
+
+    warc_filter = _run(
+        lambda: WarcFilter(
+            frozenset(hosts),
+            frozenset(languages),
+            since.date() if since else None,
+            until.date() if until else None,
+        )
+    )
 
     def run() -> Any:
         with _open_naba(settings) as naba, _progress("ingest", not as_json and err.is_terminal) as bar:
-            return naba.ingest(paths, progress=bar)
+            return naba.ingest(paths, progress=bar, warc_filter=warc_filter)
 
     report = _run(run)
     if as_json:
@@ -203,16 +230,34 @@ def parse(page: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--url", help="The saved page's address.")
+@click.argument("page")
+@click.option("--url", help="The saved page's address (for a file).")
 @click.option("--fetched-at", help="When the page was fetched (ISO 8601), to resolve relative datelines.")
 @click.option("--json", "as_json", is_flag=True)
-def extract(page: Path, url: str | None, fetched_at: str | None, as_json: bool) -> None:
-    """Extract one article from an HTML file."""
+@click.pass_obj
+def extract(settings: Settings, page: str, url: str | None, fetched_at: str | None, as_json: bool) -> None:
+    """Extract one article from an HTML file or a URL (fetched politely; nothing is stored)."""
     from naba.extract.generic import extract_html
 
-    when = dt.datetime.fromisoformat(fetched_at) if fetched_at else None
-    article = _run(lambda: extract_html(page.read_bytes(), url=url, source=str(page), fetched_at=when))
+    if page.startswith(("http://", "https://")):
+        from naba.sources.http import fetch_once
+
+        fetched = _run(lambda: fetch_once(page, settings))
+        article = _run(
+            lambda: extract_html(
+                fetched.content,
+                url=fetched.final_url or page,
+                source=fetched.final_url or page,
+                content_type=fetched.content_type,
+                fetched_at=fetched.fetched_at,
+            )
+        )
+    else:
+        path = Path(page)
+        if not path.is_file():
+            raise click.BadParameter(f"no such file: {page}", param_hint="PAGE")
+        when = dt.datetime.fromisoformat(fetched_at) if fetched_at else None
+        article = _run(lambda: extract_html(path.read_bytes(), url=url, source=str(path), fetched_at=when))
     if as_json:
         _emit(article_to_json(article))
         return
@@ -472,20 +517,38 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
 def demo(
     ctx: click.Context, source: Path | None, host: str | None, port: int | None, no_serve: bool, as_json: bool
 ) -> None:
-    """Ingest SOURCE (files, folders, zips) and serve the reader on it."""
+    """Ingest SOURCE (files, folders, zips, WARC) — by default the live Arabic feeds — and serve the reader."""
     if source is None:
-        err.print(
-            "[yellow]No SOURCE given.[/yellow] Live Arabic feeds arrive with the fetch feature; until then pass a "
-            "local source, e.g.\n  make demo SOURCE=../shared/data/saudinewsnet/dataset\n"
-            "(SaudiNewsNet: 31,030 Arabic articles as daily zips, "
-            "https://github.com/parallelfold/SaudiNewsNet). Serving what the database already holds."
-        )
+        _demo_live(ctx, as_json)
     else:
-        ctx.invoke(ingest, paths=(source,), as_json=as_json)
+        ctx.invoke(ingest, paths=(source,), hosts=(), languages=(), since=None, until=None, as_json=as_json)
         ctx.invoke(understand, as_json=as_json)
     if not no_serve:
         ctx.invoke(serve, host=host, port=port)
 
+
+def _demo_live(ctx: click.Context, as_json: bool) -> None:
+    """Follow naba's default Arabic feeds (first run) and poll each once; offline, say so in one line."""
+    from naba.cli_sources import import_sources, run_watch
+
+    settings: Settings = ctx.obj
+    with _open_naba(settings, sync_index=False) as naba:
+        followed = len(naba.store.list_sources())
+    if not followed:
+        _run(lambda: import_sources(settings, None))
+    err.print("polling the followed Arabic news feeds once (Ctrl-C to skip)…")
+    report = _run(lambda: run_watch(settings, once=True, concurrency=None, as_json=False))
+    if report.polls and not report.ok:
+        err.print(
+            f"[yellow]No source was reachable[/yellow] ({report.polls} tried; offline?). Pass a local source "
+            "instead, e.g. make demo SOURCE=../shared/data/saudinewsnet/dataset — serving what the database holds."
+        )
+        return
+    if report.stored or report.updated:
+        ctx.invoke(understand, as_json=as_json)
+
+
+register_fetch_commands(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from naba.store.sources import SourceInput, SourceItem, SourceRow
 from naba.types import Article, ArticleId, StageFailure, StoreOutcome
 
 EntityKindName = Literal["PER", "LOC", "ORG"]  # the kinds of naba.enrich.entities (kept import-free here)
@@ -259,5 +260,18 @@ class Store(Protocol):
     ) -> list[EntityCount]:
         """Entities of the articles published at or after ``since``, ranked by stories then outlets."""
         ...
+
+    # -- followed sources (naba.store.sources) ------------------------------------------------------------
+    def add_sources(self, sources: Iterable[SourceInput]) -> tuple[int, int]:
+        """Follow sources (a URL already followed keeps its state); returns (added, already followed)."""
+        ...
+
+    def list_sources(self, *, enabled_only: bool = False) -> list[SourceRow]: ...
+
+    def failed_item_counts(self) -> dict[int, int]:
+        """Per source id, the items whose article could not be fetched or extracted."""
+        ...
+
+    def failed_items(self, source_id: int, limit: int = 20) -> list[SourceItem]: ...
 
     def close(self) -> None: ...

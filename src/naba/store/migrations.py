@@ -163,4 +163,50 @@ MIGRATIONS: dict[int, str] = {
     4: """
     CREATE INDEX dup_redirects_by_into ON dup_redirects(into_id)
     """,
+    # Fetching (naba.sources): followed sources with their poll state, and the items each has served (item key
+    # = GUID or link) with the article they became, so a re-served or edited item never makes a second article.
+    5: """
+    CREATE TABLE sources (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        url             TEXT NOT NULL UNIQUE,
+        kind            TEXT NOT NULL,             -- feed | sitemap
+        title           TEXT,
+        site_url        TEXT,
+        publisher       TEXT,
+        language        TEXT,
+        country         TEXT,
+        region          TEXT,
+        verified        INTEGER NOT NULL DEFAULT 0,
+        enabled         INTEGER NOT NULL DEFAULT 1,
+        added_at        TEXT NOT NULL,
+        etag            TEXT,
+        last_modified   TEXT,
+        last_poll       TEXT,
+        last_ok         TEXT,
+        next_poll_ts    REAL NOT NULL DEFAULT 0,  -- UTC seconds
+        interval_s      REAL,
+        failures        INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls
+        last_status     INTEGER,
+        last_error      TEXT,
+        polls           INTEGER NOT NULL DEFAULT 0,
+        items_seen      INTEGER NOT NULL DEFAULT 0,
+        articles_stored INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sources_by_next_poll ON sources(enabled, next_poll_ts);
+
+    CREATE TABLE source_items (
+        source_id  INTEGER NOT NULL,
+        item_key   TEXT NOT NULL,
+        link       TEXT,
+        article_id TEXT,
+        entry_hash TEXT NOT NULL,
+        status     TEXT NOT NULL,                  -- stored | failed
+        error      TEXT,
+        attempts   INTEGER NOT NULL DEFAULT 1,
+        first_seen TEXT NOT NULL,
+        last_seen  TEXT NOT NULL,
+        PRIMARY KEY (source_id, item_key)
+    );
+    CREATE INDEX source_items_by_link ON source_items(source_id, link)
+    """,
 }

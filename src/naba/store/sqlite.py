@@ -23,6 +23,7 @@ from naba.article_json import article_from_json, article_to_json
 from naba.errors import StoreError
 from naba.store.base import SourceCount, StoredArticle
 from naba.store.migrations import MIGRATIONS
+from naba.store.sources import SourceTables
 from naba.store.understanding import UnderstandingTables
 from naba.types import Article, ArticleId, Provenance, PublishedTime, StageFailure, StoreOutcome
 
@@ -58,7 +59,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(UnderstandingTables):
+class SQLiteStore(UnderstandingTables, SourceTables):
     """The :class:`naba.store.base.Store` on one SQLite file."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:

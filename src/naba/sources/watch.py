@@ -1,0 +1,161 @@
+"""Continuous mode: poll every followed source on its own schedule until told to stop.
+
+Contract
+--------
+* :func:`watch` keeps at most ``concurrency`` polls in flight. Whenever a slot is free it starts the most
+  overdue source (``sources.next_poll_ts``, kept in the database, so a restart resumes where the last run
+  stopped); when nothing is due it sleeps until the next source is (or until stopped).
+* New articles are made searchable every :data:`INDEX_EVERY` (and when the run ends), not per poll: indexing
+  commits are the expensive part of a small write.
+* ``stop`` (an :class:`asyncio.Event`, set by SIGINT/SIGTERM in the CLI) ends the run cleanly: no new poll
+  starts, polls in flight get :data:`STOP_GRACE` to finish and are then cancelled — a cancelled poll has
+  written nothing (its source stays due), so nothing is half-stored.
+* ``once=True`` polls each due source once and returns (``make demo``, cron jobs, tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from naba.sources.poll import Poller, PollOutcome
+
+log = logging.getLogger(__name__)
+
+INDEX_EVERY: Final = 30.0  # seconds
+STOP_GRACE: Final = 10.0  # seconds
+# Longest sleep between two looks at the schedule (sources added by another process are noticed).
+MAX_IDLE_SLEEP: Final = 60.0
+
+
+@dataclass
+class WatchReport:
+    """What one ``naba watch`` run did."""
+
+    polls: int = 0
+    ok: int = 0
+    failed: int = 0
+    not_modified: int = 0
+    stored: int = 0
+    updated: int = 0
+    failed_items: int = 0
+    seconds: float = 0.0
+    stopped: bool = False
+    errors: dict[str, str] = field(default_factory=dict)  # source url -> last error of this run
+
+    def add(self, outcome: PollOutcome) -> None:
+        self.polls += 1
+        if not outcome.ok:
+            self.failed += 1
+            self.errors[outcome.url] = outcome.error or "failed"
+            return
+        self.ok += 1
+        self.not_modified += int(outcome.not_modified)
+        self.stored += outcome.stored
+        self.updated += outcome.updated
+        self.failed_items += outcome.failed_items
+        self.errors.pop(outcome.url, None)
+
+    def as_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+async def watch(
+    poller: Poller,
+    *,
+    concurrency: int,
+    stop: asyncio.Event,
+    once: bool = False,
+    on_poll: Callable[[PollOutcome], None] | None = None,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> WatchReport:
+    """Poll due sources until ``stop`` is set (or, with ``once``, until every due source was polled once)."""
+    started = time.monotonic()
+    report = WatchReport()
+    store = poller.naba.store
+    running: dict[asyncio.Task[PollOutcome], int] = {}
+    polled: set[int] = set()
+    last_index = time.monotonic()
+    stopper: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+    try:
+        while not stop.is_set():
+            free = max(0, concurrency - len(running))
+            busy = set(running.values()) | (polled if once else set())
+            due = [s for s in store.due_sources(now(), free + len(busy)) if s.id not in busy][:free]
+            for source in due:
+                running[asyncio.create_task(poller.poll(source), name=source.url)] = source.id
+                polled.add(source.id)
+            if not running:
+                if once:
+                    break
+                await _sleep_until_due(store.next_due(), stop, now)
+                continue
+            waiting: list[asyncio.Future[Any]] = [*running, stopper]
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            for task in list(running):
+                if task in done:
+                    del running[task]
+                    _collect(task, report, on_poll)
+            if time.monotonic() - last_index >= INDEX_EVERY:
+                poller.naba.sync_index()
+                last_index = time.monotonic()
+        report.stopped = stop.is_set()
+        await _finish(running, report, on_poll)
+    finally:
+        stopper.cancel()
+        for task in running:
+            task.cancel()
+        poller.naba.sync_index()
+        report.seconds = round(time.monotonic() - started, 2)
+    return report
+
+
+def _collect(
+    task: asyncio.Task[PollOutcome], report: WatchReport, on_poll: Callable[[PollOutcome], None] | None
+) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        # A bug in one poll must not end the watch: it is logged with its traceback, the source stays due.
+        log.error("poll of %s crashed", task.get_name(), exc_info=exc)
+        report.failed += 1
+        report.errors[task.get_name()] = f"{type(exc).__name__}: {exc}"
+        return
+    outcome = task.result()
+    report.add(outcome)
+    if on_poll is not None:
+        on_poll(outcome)
+
+
+async def _finish(
+    running: dict[asyncio.Task[PollOutcome], int],
+    report: WatchReport,
+    on_poll: Callable[[PollOutcome], None] | None,
+) -> None:
+    if not running:
+        return
+    done, pending = await asyncio.wait(list(running), timeout=STOP_GRACE)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending)
+    for task in done:
+        _collect(task, report, on_poll)
+    running.clear()
+
+
+async def _sleep_until_due(
+    next_due: dt.datetime | None, stop: asyncio.Event, now: Callable[[], dt.datetime]
+) -> None:
+    wait = MAX_IDLE_SLEEP if next_due is None else (next_due - now()).total_seconds()
+    wait = max(0.05, min(MAX_IDLE_SLEEP, wait))
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=wait)
