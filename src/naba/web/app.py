@@ -1,6 +1,6 @@
 """The reader's ASGI application: ``create_app(backend)`` and ``serve(backend, host, port)``.
 
-Routes: ``/`` (latest, by source), ``/search``, ``/article/{id}``, ``/stories``, ``/story/{id}``, ``/entity/{name}``, ``/healthz`` and ``/static/*``. The app
+Routes: ``/`` (latest, by source), ``/search``, ``/article/{id}``, ``/stories``, ``/story/{id}``, ``/entity/{name}``, ``/sources``, ``/healthz`` and ``/static/*``. The app
 depends only on the small :class:`ReaderBackend` protocol, so ``naba.pipeline.Naba`` and test fakes plug in
 alike. Every response carries the security headers below; a ``?digits=`` choice is remembered in a cookie.
 """
@@ -23,6 +23,7 @@ from naba.store.base import Store
 from naba.types import SearchQuery, SearchResults
 from naba.web.format import parse_digits
 from naba.web.pages import DIGITS_COOKIE, DIGITS_PARAM, Renderer, build_router, make_environment
+from naba.web.source_pages import build_source_router
 from naba.web.story_pages import build_story_router
 
 STATIC_DIR: Final = Path(__file__).parent / "static"
@@ -59,6 +60,7 @@ def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
     render = Renderer(make_environment())
     app.include_router(build_router(backend, render))
     app.include_router(build_story_router(backend, render))
+    app.include_router(build_source_router(backend, render))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz")
