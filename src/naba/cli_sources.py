@@ -278,6 +278,15 @@ async def check_sources(settings: Settings) -> list[dict[str, Any]]:
         async with _client(settings) as client:
             checks = await asyncio.gather(*(check_source(client, s) for s in naba.store.list_sources()))
             for check in checks:
+                duplicate = naba.store.source_by_url(check.new_url) if check.new_url else None
+                if duplicate is not None:
+                    # The feed its site announces is followed already: this entry is a dead duplicate.
+                    naba.store.set_source_enabled(check.source_id, False)
+                    naba.store.set_source_verified(check.source_id, False)
+                    results.append(
+                        check.as_dict() | {"verified": False, "disabled": f"duplicate of {duplicate.id}"}
+                    )
+                    continue
                 naba.store.set_source_verified(check.source_id, check.verified, url=check.new_url)
                 results.append(check.as_dict())
     return results
