@@ -527,6 +527,10 @@ def demo(
         ctx.invoke(serve, host=host, port=port)
 
 
+DEMO_ITEMS_PER_SOURCE = 15
+DEMO_CONCURRENCY = 32
+
+
 def _demo_live(ctx: click.Context, as_json: bool) -> None:
     """Follow naba's default Arabic feeds (first run) and poll each once; offline, say so in one line."""
     from naba.cli_sources import import_sources, run_watch
@@ -537,13 +541,34 @@ def _demo_live(ctx: click.Context, as_json: bool) -> None:
     if not followed:
         _run(lambda: import_sources(settings, None))
     err.print("polling the followed Arabic news feeds once (Ctrl-C to skip)…")
-    report = _run(lambda: run_watch(settings, once=True, concurrency=None, as_json=False))
+    # A first look, not a crawl: a few items per source, many sources at once (each host is still polite).
+    fetch_log = logging.getLogger("naba.sources")
+    level = fetch_log.level
+    fetch_log.setLevel(logging.ERROR)  # one summary line below, not a warning per unreachable feed
+    try:
+        report = _run(
+            lambda: run_watch(
+                settings,
+                once=True,
+                concurrency=DEMO_CONCURRENCY,
+                as_json=False,
+                max_items=DEMO_ITEMS_PER_SOURCE,
+                quiet=True,
+            )
+        )
+    finally:
+        fetch_log.setLevel(level)
     if report.polls and not report.ok:
         err.print(
-            f"[yellow]No source was reachable[/yellow] ({report.polls} tried; offline?). Pass a local source "
-            "instead, e.g. make demo SOURCE=../shared/data/saudinewsnet/dataset — serving what the database holds."
+            f"No source was reachable ({report.polls} tried; offline?): pass a local one, e.g. make demo "
+            "SOURCE=../shared/data/saudinewsnet/dataset — serving what the database holds.",
+            soft_wrap=True,
         )
         return
+    err.print(
+        f"{report.ok} of {report.polls} sources answered: {report.stored} articles stored "
+        "(`naba sources` shows each source's health; `naba watch` keeps polling)."
+    )
     if report.stored or report.updated:
         ctx.invoke(understand, as_json=as_json)
 

@@ -107,11 +107,23 @@ def register(main: click.Group) -> None:
     @main.command()
     @click.option("--once", is_flag=True, help="Poll each due source once, then exit.")
     @click.option("--concurrency", type=click.IntRange(1, 256), help="Sources polled at once.")
+    @click.option(
+        "--max-items",
+        type=click.IntRange(1, 10_000),
+        default=None,
+        help="New items processed per poll at most (default 200); the rest wait for the next polls.",
+    )
     @click.option("--json", "as_json", is_flag=True, help="One JSON line per poll, then the summary.")
     @click.pass_obj
-    def watch(settings: Settings, once: bool, concurrency: int | None, as_json: bool) -> None:
+    def watch(
+        settings: Settings, once: bool, concurrency: int | None, max_items: int | None, as_json: bool
+    ) -> None:
         """Poll every followed source on its own schedule until Ctrl-C / SIGTERM (state kept in the database)."""
-        report = _run(lambda: run_watch(settings, once=once, concurrency=concurrency, as_json=as_json))
+        report = _run(
+            lambda: run_watch(
+                settings, once=once, concurrency=concurrency, as_json=as_json, max_items=max_items
+            )
+        )
         if as_json:
             _emit(report.as_dict())
         else:
@@ -198,7 +210,16 @@ def _toggle_command(group: click.Group, name: str, enabled: bool) -> None:
 
 
 # -- implementations ------------------------------------------------------------------------------------
-def run_watch(settings: Settings, *, once: bool, concurrency: int | None, as_json: bool) -> Any:
+def run_watch(
+    settings: Settings,
+    *,
+    once: bool,
+    concurrency: int | None,
+    as_json: bool,
+    max_items: int | None = None,
+    quiet: bool = False,
+) -> Any:
+    """Run the watch loop; ``quiet`` prints no line per failed poll (the sources table keeps them)."""
     from naba.cli import _open_naba
     from naba.sources.poll import Poller
     from naba.sources.watch import watch
@@ -208,7 +229,7 @@ def run_watch(settings: Settings, *, once: bool, concurrency: int | None, as_jso
             import json
 
             click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False))
-        elif not outcome.ok:
+        elif not outcome.ok and not quiet:
             err.print(f"[yellow]failed[/yellow] {outcome.url}: {outcome.error}")
 
     async def main() -> Any:
@@ -219,6 +240,8 @@ def run_watch(settings: Settings, *, once: bool, concurrency: int | None, as_jso
         with _open_naba(settings) as naba:
             async with _client(settings) as client:
                 poller = Poller(naba, client, _schedule(settings))
+                if max_items:
+                    poller.max_items = max_items
                 return await watch(
                     poller,
                     concurrency=concurrency or settings.watch_concurrency,

@@ -175,3 +175,15 @@ def test_the_ssrf_guard_refuses_loopback_unless_allowed(
     )
     assert refused.exit_code == 1
     assert "blocked_address" in refused.output
+
+
+def test_demo_with_no_reachable_source_says_so_in_one_line(tmp_path: Path) -> None:
+    from tests.fixture_server import closed_port
+
+    settings = fast_settings(tmp_path)
+    with Naba.open(settings) as naba:
+        naba.store.add_sources(SourceInput(f"http://127.0.0.1:{closed_port()}/feed{i}.xml") for i in range(3))
+    result = CliRunner().invoke(main, ["demo", "--no-serve"], env=_env(settings))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "reachable" in line]
+    assert len(lines) == 1 and "3 tried" in lines[0] and "SOURCE=" in lines[0]

@@ -159,12 +159,14 @@ class Poller:
         *,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         index: bool = False,
+        max_items: int = MAX_ITEMS_PER_POLL,
     ) -> None:
         self.naba = naba
         self.client = client
         self.schedule = schedule
         self._now = now
         self._index = index
+        self.max_items = max_items
         self._store_lock = asyncio.Lock()
 
     async def poll(self, source: SourceRow) -> PollOutcome:
@@ -213,7 +215,7 @@ class Poller:
         self, source: SourceRow, at: dt.datetime, result: FetchResult, items: list[_Item], started: float
     ) -> PollOutcome:
         known = self.naba.store.source_items(source.id, [i.key for i in items])
-        todo = [i for i in items if self._due(i, known.get(i.key))][:MAX_ITEMS_PER_POLL]
+        todo = [i for i in items if self._due(i, known.get(i.key))][: self.max_items]
         gate = asyncio.Semaphore(PAGE_CONCURRENCY)
 
         async def one(item: _Item) -> _Done:
