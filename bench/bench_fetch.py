@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import resource
 import sys
@@ -87,24 +88,28 @@ def build(
     return feed_urls, page_urls
 
 
-def max_per_second(servers: list[FixtureServer]) -> float:
-    """Most requests one host received within any one-second window."""
-    worst = 0
-    for server in servers:
-        times = sorted(hit.at for hit in server.requests)
+def politeness(starts_per_host: list[list[float]]) -> tuple[float, float]:
+    """Most requests to one host started within any one-second window [t, t + 1), and the smallest gap
+    between two request starts to one host."""
+    worst, min_gap = 0, float("inf")
+    for starts in starts_per_host:
+        times = sorted(starts)
         start = 0
         for end, t in enumerate(times):
-            while t - times[start] > 1.0:
+            while t - times[start] >= 1.0:
                 start += 1
             worst = max(worst, end - start + 1)
-    return float(worst)
+        min_gap = min([min_gap, *(b - a for a, b in itertools.pairwise(times))])
+    return float(worst), min_gap
 
 
 def run_naba(
     settings: object, feed_urls: list[str], total: int
-) -> tuple[float, int, list[tuple[int, float]]]:
+) -> tuple[float, int, list[tuple[int, float]], dict[str, list[float]], list[str]]:
     samples: list[tuple[int, float]] = []
     stored = 0
+    client_log: dict[str, list[float]] = {}
+    failures: list[str] = []
 
     def on_poll(outcome: PollOutcome) -> None:
         nonlocal stored
@@ -118,11 +123,15 @@ def run_naba(
             async with HttpClient(FetchPolicy.from_settings(settings)) as client:
                 poller = Poller(naba, client, Schedule(60.0, 3600.0))
                 report = await watch(poller, concurrency=16, stop=asyncio.Event(), once=True, on_poll=on_poll)
-            return naba.store.count() if report.failed == 0 else -report.failed
+                client_log.update(client.host_log())
+            failures.extend(f"{url}: {error}" for url, error in report.errors.items())
+            for source in naba.store.list_sources():
+                failures.extend(f"{i.link}: {i.error}" for i in naba.store.failed_items(source.id))
+            return int(naba.store.count())
 
     started = time.perf_counter()
     count = asyncio.run(main())
-    return time.perf_counter() - started, count, samples
+    return time.perf_counter() - started, count, samples, client_log, failures
 
 
 def run_peer(page_urls: list[str]) -> tuple[float, int]:
@@ -167,9 +176,12 @@ def main() -> None:
             },
             environ={},
         )
-        seconds, stored, samples = run_naba(settings, feed_urls, total)
+        seconds, stored, samples, client_log, failures = run_naba(settings, feed_urls, total)
         naba_peak = peak_rss_mb()
-        per_second = max_per_second(servers)
+        # Politeness as the client enforced it (request starts). The servers share this process's GIL, so
+        # the arrival times they log are bunched whenever extraction holds it; they are shown for reference.
+        per_second, min_gap = politeness(list(client_log.values()))
+        seen_per_second, _ = politeness([[hit.at for hit in server.requests] for server in servers])
         peer_seconds, peer_ok = run_peer(page_urls[: args.peer_pages]) if args.peer_pages else (0.0, 0)
 
     allowed = 1.0 / args.host_delay if args.host_delay else float("inf")
@@ -182,7 +194,13 @@ def main() -> None:
             f"{'httpx + trafilatura.extract':<34}{args.peer_pages:>8}{peer_ok:>8}{peer_seconds:>9.1f}{peer_rate:>12.1f}"
         )
     print(f"peak RSS {naba_peak:.0f} MB (before the run {rss_before:.0f} MB); RSS every ~10%: {samples}")
-    print(f"most requests to one host in one second: {per_second:.0f} (politeness allows {allowed:.0f})")
+    print(
+        f"most requests started to one host in one second: {per_second:.0f} (politeness allows {allowed:.0f}; "
+        f"arrivals logged by the servers: {seen_per_second:.0f}); smallest gap between two request starts to "
+        f"one host {1000 * min_gap:.1f} ms (host_delay {1000 * args.host_delay:.0f} ms)"
+    )
+    for failure in failures[:10]:
+        print(f"failed: {failure}")
     print(
         json.dumps(
             {
@@ -195,6 +213,9 @@ def main() -> None:
                 "rss_samples_mb": samples,
                 "max_requests_per_host_second": per_second,
                 "allowed_per_host_second": allowed,
+                "min_gap_ms": round(1000 * min_gap, 1),
+                "server_seen_max_per_second": seen_per_second,
+                "failures": len(failures),
                 "peer_trafilatura_pages_per_s": round(peer_rate, 1),
                 "ratio_vs_trafilatura": round(rate / peer_rate, 2) if peer_rate else None,
             }
