@@ -172,7 +172,6 @@ def main() -> None:
                 "allow_private_addresses": True,
                 "host_delay": args.host_delay,
                 "host_concurrency": args.host_concurrency,
-                "ingest_workers": 1,
             },
             environ={},
         )
