@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -100,7 +101,7 @@ def _run(fn: Any) -> Any:
     try:
         return fn()
     except NabaError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(1)
 
 
@@ -240,9 +241,11 @@ def extract(settings: Settings, page: str, url: str | None, fetched_at: str | No
     from naba.extract.generic import extract_html
 
     if page.startswith(("http://", "https://")):
+        from naba.cli_sources import _refuse_feed
         from naba.sources.http import fetch_once
 
         fetched = _run(lambda: fetch_once(page, settings))
+        _run(lambda: _refuse_feed(fetched.content, page))
         article = _run(
             lambda: extract_html(
                 fetched.content,
@@ -388,7 +391,7 @@ def story(settings: Settings, story_id: str, as_json: bool) -> None:
     finally:
         store.close()
     if data is None:
-        err.print(f"[red]error:[/red] no story {story_id}")
+        err.print(f"[red]error:[/red] no story {escape(story_id)}")
         sys.exit(1)
     if as_json:
         _emit(data)
@@ -433,7 +436,7 @@ def related(settings: Settings, url_or_id: str, limit: int, deep: bool, as_json:
 
     article_id, items = _run(run)
     if article_id is None:
-        err.print(f"[red]error:[/red] no article {url_or_id}")
+        err.print(f"[red]error:[/red] no article {escape(url_or_id)}")
         sys.exit(1)
     if as_json:
         _emit({"article": article_id, "related": related_json(items)})
@@ -468,7 +471,7 @@ def entities(
     finally:
         store.close()
     if data is None:
-        err.print(f"[red]error:[/red] no entity {name}")
+        err.print(f"[red]error:[/red] no entity {escape(name or '')}")
         sys.exit(1)
     if as_json:
         _emit(data)

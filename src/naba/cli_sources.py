@@ -7,6 +7,7 @@ here, everything that talks to the network through :class:`naba.sources.http.Htt
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -61,6 +62,7 @@ async def fetch_articles(settings: Settings, naba: Any, urls: Sequence[str]) -> 
         for url in urls:
             try:
                 page = await client.fetch(url)
+                _refuse_feed(page.content, url)
                 article = await asyncio.to_thread(
                     extract_html,
                     page.content,
@@ -71,9 +73,30 @@ async def fetch_articles(settings: Settings, naba: Any, urls: Sequence[str]) -> 
                 )
                 items.append(InputItem(url, (article,)))
             except NabaError as exc:
-                errors[url] = str(exc)
+                errors[url] = exc.message
     report = naba.ingest_items(items)
     return {**report.as_dict(), "errors": errors}
+
+
+def _refuse_feed(content: bytes, url: str) -> None:
+    """An article command given a feed (or a sitemap) says so instead of "extracting" its item list."""
+    from naba.errors import InputError
+    from naba.sources.feeds import looks_like_feed
+
+    if looks_like_feed(content) or content.lstrip()[:200].find(b"<urlset") >= 0:
+        raise InputError(
+            "this is a feed or a sitemap, not an article page: follow it with `naba sources add`",
+            location=url,
+        )
+
+
+def _valid_source_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"not an http(s) URL: {url!r}")
+    return url.strip()
 
 
 def register(main: click.Group) -> None:
@@ -100,7 +123,7 @@ def register(main: click.Group) -> None:
                 f"unchanged {data['unchanged']}, failed {len(data['errors'])}"
             )
             for url, message in data["errors"].items():
-                err.print(f"[yellow]failed[/yellow] {url}: {message}")
+                err.print(f"failed {url}: {message}", markup=False, emoji=False, soft_wrap=True)
         if data["errors"] and len(data["errors"]) == len(urls):
             sys.exit(1)
 
@@ -125,11 +148,14 @@ def register(main: click.Group) -> None:
             )
         )
         if as_json:
-            _emit(report.as_dict())
+            click.echo(
+                json.dumps(report.as_dict(), ensure_ascii=False)
+            )  # JSON lines: one per poll, then this
         else:
             click.echo(
                 f"{report.polls} polls ({report.ok} ok, {report.not_modified} not modified, {report.failed} failed): "
                 f"{report.stored} articles stored, {report.updated} updated in {report.seconds} s"
+                + (f"; {report.cancelled} polls cut short by the stop" if report.cancelled else "")
             )
 
     @main.group(invoke_without_command=True)
@@ -142,7 +168,7 @@ def register(main: click.Group) -> None:
 
     @sources.command("add")
     @click.argument("urls", nargs=-1, required=True)
-    @click.option("--sitemap", is_flag=True, help="The URLs are news sitemaps, not feeds.")
+    @click.option("--sitemap", is_flag=True, help="All the URLs given are news sitemaps, not feeds.")
     @click.option("--publisher", help="Publisher (registry domain) of these sources.")
     @click.pass_obj
     def sources_add(settings: Settings, urls: tuple[str, ...], sitemap: bool, publisher: str | None) -> None:
@@ -150,8 +176,9 @@ def register(main: click.Group) -> None:
         from naba.store.sources import SourceInput
 
         kind = "sitemap" if sitemap else "feed"
+        checked = [_valid_source_url(u) for u in urls]
         with _open_naba(settings, sync_index=False) as naba:
-            added, known = naba.store.add_sources(SourceInput(u, kind, publisher=publisher) for u in urls)
+            added, known = naba.store.add_sources(SourceInput(u, kind, publisher=publisher) for u in checked)
         click.echo(f"added {added}, already followed {known}")
 
     @sources.command("import")
@@ -189,9 +216,61 @@ def register(main: click.Group) -> None:
             _emit(results)
             return
         for r in results:
-            mark = "[green]ok[/green]" if r["verified"] else "[red]failed[/red]"
-            extra = f" → {r['new_url']}" if r.get("new_url") else ""
-            err.print(f"{mark} {r['url']}{extra} {r.get('error') or ''}")
+            if r.get("disabled"):
+                line = f"disabled {r['url']}: its site's feed {r['new_url']} is followed already ({r['disabled']})"
+            elif r["verified"]:
+                line = f"ok {r['url']}" + (f" → switched to {r['new_url']}" if r.get("new_url") else "")
+            else:
+                line = f"failed {r['url']}: {r.get('error') or ''}"
+            click.echo(line)
+        ok = sum(1 for r in results if r["verified"])
+        click.echo(f"{ok} of {len(results)} sources verified")
+
+    @sources.command("discover")
+    @click.argument("site")
+    @click.option("--add", "follow", is_flag=True, help="Follow the first feed found and the news sitemaps.")
+    @click.option("--json", "as_json", is_flag=True)
+    @click.pass_obj
+    def sources_discover(settings: Settings, site: str, follow: bool, as_json: bool) -> None:
+        """Find a site's feeds (its home page's <link rel="alternate">) and sitemaps (robots.txt)."""
+        from naba.sources.check import discover_site
+        from naba.store.sources import SourceInput
+
+        site = _valid_source_url(site)
+
+        async def run() -> Any:
+            async with _client(settings) as client:
+                return await discover_site(client, site)
+
+        found = _run(lambda: asyncio.run(run()))
+        chosen = [SourceInput(found.feeds[0], "feed", site_url=site)] if found.feeds else []
+        chosen += [SourceInput(u, "sitemap", site_url=site) for u in found.sitemaps if "news" in u.lower()]
+        added = known = 0
+        if follow and chosen:
+            with _open_naba(settings, sync_index=False) as naba:
+                added, known = naba.store.add_sources(chosen)
+        if as_json:
+            _emit(found.as_dict() | {"added": added, "already_followed": known})
+            return
+        for url in found.feeds:
+            click.echo(f"feed     {url}")
+        for url in found.sitemaps:
+            click.echo(f"sitemap  {url}")
+        if found.error:
+            err.print(found.error, markup=False, emoji=False, soft_wrap=True)
+        if follow:
+            click.echo(f"added {added}, already followed {known}")
+
+    @sources.command("remove")
+    @click.argument("ids", nargs=-1, required=True, type=int)
+    @click.pass_obj
+    def sources_remove(settings: Settings, ids: tuple[int, ...]) -> None:
+        """Stop following sources by id (their articles stay)."""
+        with _open_naba(settings, sync_index=False) as naba:
+            missing = [i for i in ids if not naba.store.remove_source(i)]
+        click.echo(f"removed {len(ids) - len(missing)}")
+        if missing:
+            raise click.BadParameter(f"no source with id {', '.join(map(str, missing))}", param_hint="IDS")
 
     for name, enabled in (("enable", True), ("disable", False)):
         _toggle_command(sources, name, enabled)
@@ -205,8 +284,14 @@ def _toggle_command(group: click.Group, name: str, enabled: bool) -> None:
     @click.pass_obj
     def toggle(settings: Settings, ids: tuple[int, ...]) -> None:
         with _open_naba(settings, sync_index=False) as naba:
+            missing = [i for i in ids if naba.store.get_source(i) is None]
+            if missing:
+                raise click.BadParameter(
+                    f"no source with id {', '.join(map(str, missing))}", param_hint="IDS"
+                )
             for source_id in ids:
                 naba.store.set_source_enabled(source_id, enabled)
+        click.echo(f"{name}d {len(ids)} source(s)")
 
 
 # -- implementations ------------------------------------------------------------------------------------
@@ -226,13 +311,17 @@ def run_watch(
 
     def on_poll(outcome: Any) -> None:
         if as_json:
-            import json
-
             click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False))
         elif not outcome.ok and not quiet:
-            err.print(f"[yellow]failed[/yellow] {outcome.url}: {outcome.error}")
+            err.print(f"failed {outcome.url}: {outcome.error}", markup=False, emoji=False, soft_wrap=True)
 
     async def main() -> Any:
+        if not once and not as_json:
+            with _open_naba(settings, sync_index=False) as probe:
+                if not probe.store.list_sources(enabled_only=True):
+                    err.print(
+                        "no sources to poll yet: `naba sources import --default` or `naba sources add URL`"
+                    )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -259,6 +348,13 @@ def import_sources(settings: Settings, opml: Path | None) -> tuple[int, int]:
     from naba.store.sources import SourceInput
 
     specs = read_opml(opml.read_bytes()) if opml is not None else default_sources()
+    bad = [s.url for s in specs if not s.url.startswith(("http://", "https://"))]
+    if bad:
+        from naba.errors import InputError
+
+        raise InputError(
+            f"{len(bad)} outline(s) without an http(s) feed URL, e.g. {bad[0]!r}", location=str(opml)
+        )
     with _open_naba(settings, sync_index=False) as naba:
         result: tuple[int, int] = naba.store.add_sources(
             SourceInput(
@@ -299,7 +395,14 @@ async def check_sources(settings: Settings) -> list[dict[str, Any]]:
     results = []
     with _open_naba(settings, sync_index=False) as naba:
         async with _client(settings) as client:
-            checks = await asyncio.gather(*(check_source(client, s) for s in naba.store.list_sources()))
+            gate = asyncio.Semaphore(settings.watch_concurrency)
+
+            async def check_one(source: Any) -> Any:
+                async with gate:
+                    return await check_source(client, source)
+
+            sources = naba.store.list_sources(enabled_only=True)
+            checks = await asyncio.gather(*(check_one(s) for s in sources))
             for check in checks:
                 duplicate = naba.store.source_by_url(check.new_url) if check.new_url else None
                 if duplicate is not None:

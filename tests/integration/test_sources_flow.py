@@ -187,3 +187,25 @@ def test_demo_with_no_reachable_source_says_so_in_one_line(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "reachable" in line]
     assert len(lines) == 1 and "3 tried" in lines[0] and "SOURCE=" in lines[0]
+
+
+def test_discover_finds_the_feeds_of_a_page_and_the_sitemaps_of_robots(
+    server: FixtureServer, tmp_path: Path
+) -> None:
+    settings = fast_settings(tmp_path)
+    server.add(
+        "/", '<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head></html>'
+    )
+    robots = f"User-agent: *\nDisallow:\nSitemap: {server.url('/sitemap.xml')}\nSitemap: {server.url('/news-sitemap.xml')}\n"
+    server.fault("/robots.txt", "robots", text=robots)
+    result = CliRunner().invoke(
+        main, ["sources", "discover", server.url("/"), "--add", "--json"], env=_env(settings)
+    )
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["feeds"] == [server.url("/rss.xml")]
+    assert found["sitemaps"] == [server.url("/news-sitemap.xml"), server.url("/sitemap.xml")]
+    assert found["added"] == 2
+    with Naba.open(settings) as naba:
+        kinds = {s.url: s.kind for s in naba.store.list_sources()}
+    assert kinds == {server.url("/rss.xml"): "feed", server.url("/news-sitemap.xml"): "sitemap"}

@@ -63,13 +63,13 @@ async def check_source(client: HttpClient, source: SourceRow) -> CheckResult:
     try:
         return CheckResult(source.id, source.url, True, await _works(client, source.url, source.kind))
     except (NabaError, ValueError) as exc:
-        error = str(exc)
+        error = exc.message if isinstance(exc, NabaError) else str(exc)
     if source.kind != "feed":
         return CheckResult(source.id, source.url, False, error=error)
     try:
         home = await client.fetch(_home(source))
     except NabaError as exc:
-        return CheckResult(source.id, source.url, False, error=f"{error}; home page: {exc}")
+        return CheckResult(source.id, source.url, False, error=f"{error}; home page: {exc.message}")
     for candidate in discover_feeds(home.content, home.final_url or _home(source))[:MAX_DISCOVERED]:
         if candidate == source.url:
             continue
@@ -79,3 +79,35 @@ async def check_source(client: HttpClient, source: SourceRow) -> CheckResult:
             continue
         return CheckResult(source.id, source.url, True, items, new_url=candidate)
     return CheckResult(source.id, source.url, False, error=f"{error}; no working feed on the home page")
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """What a site announces: feeds on its home page, sitemaps in its robots.txt (news ones first)."""
+
+    site: str
+    feeds: tuple[str, ...]
+    sitemaps: tuple[str, ...]
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+async def discover_site(client: HttpClient, site_url: str) -> Discovery:
+    """Feeds of ``site_url``'s page (``<link rel="alternate">``) and the ``Sitemap:`` lines of its robots.txt."""
+    errors = []
+    feeds: list[str] = []
+    try:
+        page = await client.fetch(site_url)
+        feeds = discover_feeds(page.content, page.final_url or site_url)
+    except NabaError as exc:
+        errors.append(f"page: {exc.message}")
+    try:
+        sitemaps = await client.robots_sitemaps(site_url)
+    except NabaError as exc:
+        sitemaps = []
+        errors.append(f"robots.txt: {exc.message}")
+    # News sitemaps first: a site's full sitemap lists every page it ever had.
+    ranked = sorted(dict.fromkeys(sitemaps), key=lambda u: "news" not in u.lower())
+    return Discovery(site_url, tuple(feeds), tuple(ranked), "; ".join(errors) or None)

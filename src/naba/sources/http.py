@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 import brotli  # type: ignore[import-untyped]  # installed by httpx[brotli]; bounded decoding needs its API
 import httpx
@@ -56,6 +56,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRYABLE_REASONS = frozenset({"timeout", "connect"})
 # A robots.txt answer is reused this long; a long-running `naba watch` re-reads it about hourly.
+# Longest Retry-After waited for inside one fetch; a longer one ends the fetch with ``retry_after`` set.
+MAX_INLINE_RETRY_AFTER: Final = 30.0
 ROBOTS_TTL_SECONDS = 3600.0
 # Google (and RFC 9309 §2.5) read only the first 500 KiB of a robots.txt; so do we.
 ROBOTS_MAX_BYTES = 500 * 1024
@@ -347,6 +349,10 @@ class HttpClient:
                 exc.attempts = attempt
                 if not _retryable(exc) or attempt > self.policy.retries:
                     raise
+                if exc.retry_after is not None and exc.retry_after > MAX_INLINE_RETRY_AFTER:
+                    # A server asking for minutes is answered by rescheduling (the caller sees retry_after),
+                    # not by holding a poll slot asleep.
+                    raise
                 delay = self._retry_delay(attempt, exc.retry_after)
                 logger.info(
                     "retry %d of %d in %.2fs url=%s: %s",
@@ -547,8 +553,15 @@ def _blocked(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return True  # not an address we understand: refuse rather than guess
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+        elif ip.sixtofour is not None and _blocked(str(ip.sixtofour)):
+            return True  # 2002:7f00:1:: tunnels to 127.0.0.1
+        elif ip.teredo is not None and any(_blocked(str(inner)) for inner in ip.teredo):
+            return True
+        elif ip.is_site_local:
+            return True  # fec0::/10, deprecated but still routed by some stacks
     return (
         ip in METADATA_ADDRESSES
         or not ip.is_global

@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,7 +47,11 @@ FEED_ACCEPT: Final = (
     "text/xml;q=0.9, */*;q=0.5"
 )
 # A failed item (page fetch or extraction) is retried on this many polls, then left recorded as failed.
-ITEM_ATTEMPTS: Final = 3
+# Polls of a source whose items fail come at its normal interval (the feed itself works), so 8 attempts
+# outlast an article server's outage of an hour or more even on a busy source.
+ITEM_ATTEMPTS: Final = 8
+# Items processed and stored together: a poll stopped (or killed) midway keeps the chunks it finished.
+ITEM_CHUNK: Final = 16
 # Items processed per poll: a feed that suddenly lists thousands of links cannot stall the loop; the rest
 # are picked up on the next polls (they stay new until processed).
 MAX_ITEMS_PER_POLL: Final = 200
@@ -56,6 +61,8 @@ PAGE_CONCURRENCY: Final = 4
 # sitemaps of an index (the most recently modified first).
 SITEMAP_RECENT: Final = dt.timedelta(days=2)
 MAX_CHILD_SITEMAPS: Final = 3
+# Spread of next-poll times around the interval (sources added together do not poll in lockstep).
+SCHEDULE_JITTER: Final = 0.1
 # A date further in the future than this is a publisher's clock or time-zone error: it is replaced by the
 # time the item was fetched, so the article does not sit on top of every list until that date.
 FUTURE_SKEW: Final = dt.timedelta(hours=1)
@@ -82,6 +89,12 @@ class Schedule:
         else:
             interval *= 1.5
         return max(self.min_interval, min(self.max_interval, interval))
+
+    def due(self, at: dt.datetime, interval: float) -> dt.datetime:
+        """The next poll time: ``interval`` from ``at``, give or take 10% so sources drift out of step."""
+        return at + dt.timedelta(
+            seconds=interval * random.uniform(1.0 - SCHEDULE_JITTER, 1.0 + SCHEDULE_JITTER)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +129,15 @@ class _Item:
     entry: FeedEntry | None = None
 
 
+@dataclass
+class _Tally:
+    stored: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    retry_left: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class _Done:
     item: _Item
@@ -128,14 +150,20 @@ def _hash(*parts: object) -> str:
 
 
 def _feed_items(entries: Sequence[FeedEntry]) -> list[_Item]:
+    # The hash leaves the date out: many CMSs stamp every item's pubDate with the time of the request,
+    # which would make every poll refetch every page.
     return [
-        _Item(e.key(), e.link, _hash(e.title, e.link, e.published, e.content_html or e.summary_html), e)
-        for e in entries
+        _Item(e.key(), e.link, _hash(e.title, e.link, e.content_html or e.summary_html), e) for e in entries
     ]
 
 
 def _sitemap_items(urls: Sequence[SitemapUrl]) -> list[_Item]:
     return [_Item(u.loc, u.loc, _hash(u.loc, u.news_title, u.lastmod or u.news_published)) for u in urls]
+
+
+def _message(exc: Exception) -> str:
+    """An error without the URL it is recorded against (the source row or item row already says it)."""
+    return exc.message if isinstance(exc, NabaError) else f"{type(exc).__name__}: {exc}"
 
 
 def _clamp_future(article: Article, fetched_at: dt.datetime) -> Article:
@@ -167,25 +195,35 @@ class Poller:
         self._now = now
         self._index = index
         self.max_items = max_items
-        self._store_lock = asyncio.Lock()
 
     async def poll(self, source: SourceRow) -> PollOutcome:
         started = time.monotonic()
         at = self._now()
+        # Conditional GET for feeds only: a sitemap index can stay unchanged while its children change.
+        conditional = source.kind != "sitemap"
         try:
             result = await self.client.fetch(
-                source.url, etag=source.etag, last_modified=source.last_modified, accept=FEED_ACCEPT
+                source.url,
+                etag=source.etag if conditional else None,
+                last_modified=source.last_modified if conditional else None,
+                accept=FEED_ACCEPT,
             )
         except FetchError as exc:
-            return await self._failed(source, at, str(exc), exc.status, started)
+            return self._failed(source, at, exc.message, exc.status, started, exc.retry_after)
         if result.not_modified:
-            await self._record(source, at, result, ok=True, new_items=0, items=[], stored=0)
+            self._record(source, at, result, new_items=0, validators=(source.etag, source.last_modified))
             return PollOutcome(source.id, source.url, True, True, result.status, seconds=self._since(started))
         try:
             items = await self._items(source, result, at)
         except (NabaError, ValueError) as exc:
-            return await self._failed(source, at, str(exc), result.status, started)
+            return self._failed(source, at, _message(exc), result.status, started)
         return await self._process(source, at, result, items, started)
+
+    def crashed(self, source_id: int, error: str) -> None:
+        """Record a poll that raised an unexpected error, so the source is backed off like any failure."""
+        source = self.naba.store.get_source(source_id)
+        if source is not None:
+            self._failed(source, self._now(), f"internal error: {error}", None, time.monotonic())
 
     # -- reading the source ---------------------------------------------------------------------------
     async def _items(self, source: SourceRow, result: FetchResult, at: dt.datetime) -> list[_Item]:
@@ -215,23 +253,16 @@ class Poller:
         self, source: SourceRow, at: dt.datetime, result: FetchResult, items: list[_Item], started: float
     ) -> PollOutcome:
         known = self.naba.store.source_items(source.id, [i.key for i in items])
-        todo = [i for i in items if self._due(i, known.get(i.key))][: self.max_items]
-        gate = asyncio.Semaphore(PAGE_CONCURRENCY)
-
-        async def one(item: _Item) -> _Done:
-            async with gate:
-                return await self._article(source, item, known.get(item.key), at)
-
-        done = await asyncio.gather(*(one(i) for i in todo))
-        async with self._store_lock:
-            report = self.naba.ingest_items(
-                [InputItem(d.article.url or d.item.key, (d.article,)) for d in done if d.article is not None],
-                index=self._index,
-            )
-        records = [self._item_record(source, d, known.get(d.item.key)) for d in done]
-        stored = report.stored + report.updated
-        await self._record(source, at, result, ok=True, new_items=stored, items=records, stored=stored)
-        failed = sum(1 for d in done if d.article is None)
+        due = [i for i in items if self._due(i, known.get(i.key))]
+        todo = due[: self.max_items]
+        outcome = _Tally()
+        for start in range(0, len(todo), ITEM_CHUNK):
+            await self._process_chunk(source, todo[start : start + ITEM_CHUNK], known, at, outcome)
+        # Validators are kept only when nothing is left to do: a 304 next time must not hide items left over
+        # (beyond max_items) or failed items that still have attempts.
+        pending = len(due) > len(todo) or outcome.retry_left
+        validators = (None, None) if pending else (result.etag, result.last_modified)
+        self._record(source, at, result, new_items=outcome.stored, validators=validators, seen=len(items))
         return PollOutcome(
             source.id,
             source.url,
@@ -239,11 +270,41 @@ class Poller:
             status=result.status,
             items=len(items),
             processed=len(todo),
-            stored=report.stored,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            failed_items=failed,
+            stored=outcome.stored,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+            failed_items=outcome.failed,
             seconds=self._since(started),
+        )
+
+    async def _process_chunk(
+        self,
+        source: SourceRow,
+        chunk: list[_Item],
+        known: dict[str, SourceItem],
+        at: dt.datetime,
+        tally: _Tally,
+    ) -> None:
+        """Read, store and record one chunk of items (so a stopped poll keeps what it finished)."""
+        gate = asyncio.Semaphore(PAGE_CONCURRENCY)
+
+        async def one(item: _Item) -> _Done:
+            async with gate:
+                return await self._article(source, item, known.get(item.key), at)
+
+        done = await asyncio.gather(*(one(i) for i in chunk))
+        report = self.naba.ingest_items(
+            [InputItem(d.article.url or d.item.key, (d.article,)) for d in done if d.article is not None],
+            index=self._index,
+        )
+        records = [self._item_record(source, d, known.get(d.item.key)) for d in done]
+        self.naba.store.record_items(records)
+        tally.stored += report.stored
+        tally.updated += report.updated
+        tally.unchanged += report.unchanged
+        tally.failed += sum(1 for r in records if r.status == ITEM_FAILED)
+        tally.retry_left = tally.retry_left or any(
+            r.status == ITEM_FAILED and r.attempts < ITEM_ATTEMPTS for r in records
         )
 
     @staticmethod
@@ -261,8 +322,14 @@ class Poller:
             article = await self._read_article(source, item, at)
         except (NabaError, ValueError) as exc:
             log.info("%s: item %s failed: %s", source.url, item.link or item.key, exc)
-            return _Done(item, None, f"{type(exc).__name__}: {exc}")
+            return _Done(item, None, _message(exc))
+        except Exception as exc:  # an extractor bug on one hostile page must not fail the whole poll
+            log.exception("%s: item %s crashed the extraction", source.url, item.link or item.key)
+            return _Done(item, None, f"internal error: {type(exc).__name__}: {exc}")
         article = _clamp_future(article, at)
+        if source.publisher:
+            # One name per source for the reader's facets, whatever og:site_name a page states.
+            article = dataclasses.replace(article, publisher=source.publisher)
         same_as = await self._same_article(source, item, known)
         if same_as is not None and same_as != article.id:
             # The publisher edited the item (new headline, new slug): it stays the article it was.
@@ -314,48 +381,52 @@ class Poller:
         )
 
     # -- bookkeeping ----------------------------------------------------------------------------------
-    async def _failed(
-        self, source: SourceRow, at: dt.datetime, error: str, status: int | None, started: float
+    def _failed(
+        self,
+        source: SourceRow,
+        at: dt.datetime,
+        error: str,
+        status: int | None,
+        started: float,
+        retry_after: float | None = None,
     ) -> PollOutcome:
-        log.warning("%s: poll failed: %s", source.url, error)
+        log.info("%s: poll failed: %s", source.url, error)
         interval = self.schedule.next_interval(source.interval_s, ok=False, new_items=0)
-        record = PollRecord(
-            source.id, at, False, at + dt.timedelta(seconds=interval), interval, status=status, error=error
-        )
+        # A server's Retry-After beyond our own backoff wins (it is a floor: no jitter below it).
+        next_poll = max(self.schedule.due(at, interval), at + dt.timedelta(seconds=retry_after or 0.0))
+        record = PollRecord(source.id, at, False, next_poll, interval, status=status, error=error)
         # The failure lives on the source row (`naba sources`), not in the failures table: a source that
         # stays down for a week would otherwise add a row per poll.
-        async with self._store_lock:
-            self.naba.store.record_poll(record, [])
+        self.naba.store.record_poll(record, [])
         return PollOutcome(
             source.id, source.url, False, status=status, error=error, seconds=self._since(started)
         )
 
-    async def _record(
+    def _record(
         self,
         source: SourceRow,
         at: dt.datetime,
         result: FetchResult,
         *,
-        ok: bool,
         new_items: int,
-        items: list[SourceItem],
-        stored: int,
+        validators: tuple[str | None, str | None],
+        seen: int = 0,
     ) -> None:
-        interval = self.schedule.next_interval(source.interval_s, ok=ok, new_items=new_items)
+        previous = None if source.failures else source.interval_s  # back to a brisk pace after an outage
+        interval = self.schedule.next_interval(previous, ok=True, new_items=new_items)
         record = PollRecord(
             source.id,
             at,
-            ok,
-            at + dt.timedelta(seconds=interval),
+            True,
+            self.schedule.due(at, interval),
             interval,
             status=result.status,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            items_seen=len(items),
-            articles_stored=stored,
+            etag=validators[0],
+            last_modified=validators[1],
+            items_seen=seen,
+            articles_stored=new_items,
         )
-        async with self._store_lock:
-            self.naba.store.record_poll(record, items)
+        self.naba.store.record_poll(record, [])
 
     @staticmethod
     def _since(started: float) -> float:

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 INDEX_EVERY: Final = 30.0  # seconds
 STOP_GRACE: Final = 10.0  # seconds
+# Seconds between two looks at the schedule while polls run and a slot is free.
+RESCHEDULE_EVERY: Final = 1.0
 # Longest sleep between two looks at the schedule (sources added by another process are noticed).
 MAX_IDLE_SLEEP: Final = 60.0
 
@@ -48,6 +50,7 @@ class WatchReport:
     failed_items: int = 0
     seconds: float = 0.0
     stopped: bool = False
+    cancelled: int = 0  # polls cut short by a stop (their finished chunks are stored)
     errors: dict[str, str] = field(default_factory=dict)  # source url -> last error of this run
 
     def add(self, outcome: PollOutcome) -> None:
@@ -98,16 +101,18 @@ async def watch(
                 await _sleep_until_due(store.next_due(), stop, now)
                 continue
             waiting: list[asyncio.Future[Any]] = [*running, stopper]
-            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            # With a free slot, look at the schedule again soon: one slow poll must not hold back the
+            # sources that fall due meanwhile.
+            timeout = RESCHEDULE_EVERY if len(running) < concurrency and not once else None
+            done, _ = await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             for task in list(running):
                 if task in done:
-                    del running[task]
-                    _collect(task, report, on_poll)
+                    _collect(task, running.pop(task), poller, report, on_poll)
             if time.monotonic() - last_index >= INDEX_EVERY:
                 poller.naba.sync_index()
                 last_index = time.monotonic()
         report.stopped = stop.is_set()
-        await _finish(running, report, on_poll)
+        await _finish(running, poller, report, on_poll)
     finally:
         stopper.cancel()
         for task in running:
@@ -118,16 +123,26 @@ async def watch(
 
 
 def _collect(
-    task: asyncio.Task[PollOutcome], report: WatchReport, on_poll: Callable[[PollOutcome], None] | None
+    task: asyncio.Task[PollOutcome],
+    source_id: int,
+    poller: Poller,
+    report: WatchReport,
+    on_poll: Callable[[PollOutcome], None] | None,
 ) -> None:
     if task.cancelled():
+        report.cancelled += 1
         return
     exc = task.exception()
     if exc is not None:
-        # A bug in one poll must not end the watch: it is logged with its traceback, the source stays due.
+        # A bug (or a locked database) in one poll must not end the watch: it is logged with its traceback
+        # and recorded on the source as a failed poll, so the source is backed off like any failure.
         log.error("poll of %s crashed", task.get_name(), exc_info=exc)
+        error = f"{type(exc).__name__}: {exc}"
+        report.polls += 1
         report.failed += 1
-        report.errors[task.get_name()] = f"{type(exc).__name__}: {exc}"
+        report.errors[task.get_name()] = error
+        with contextlib.suppress(Exception):  # the store itself may be what failed
+            poller.crashed(source_id, error)
         return
     outcome = task.result()
     report.add(outcome)
@@ -137,18 +152,19 @@ def _collect(
 
 async def _finish(
     running: dict[asyncio.Task[PollOutcome], int],
+    poller: Poller,
     report: WatchReport,
     on_poll: Callable[[PollOutcome], None] | None,
 ) -> None:
     if not running:
         return
-    done, pending = await asyncio.wait(list(running), timeout=STOP_GRACE)
+    _, pending = await asyncio.wait(list(running), timeout=STOP_GRACE)
     for task in pending:
         task.cancel()
     if pending:
         await asyncio.wait(pending)
-    for task in done:
-        _collect(task, report, on_poll)
+    for task, source_id in running.items():
+        _collect(task, source_id, poller, report, on_poll)
     running.clear()
 
 

@@ -191,16 +191,28 @@ class SourceTables:
         row = self._db.execute("SELECT min(next_poll_ts) FROM sources WHERE enabled = 1").fetchone()
         return None if row[0] is None else dt.datetime.fromtimestamp(row[0], dt.UTC)
 
+    def remove_source(self, source_id: int) -> bool:
+        """Stop following a source (its items' bookkeeping goes; its articles stay). False if unknown."""
+        with self._transaction():
+            self._db.execute("DELETE FROM source_items WHERE source_id = ?", (source_id,))
+            cursor = self._db.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+        return cursor.rowcount > 0
+
     def set_source_enabled(self, source_id: int, enabled: bool) -> None:
         with self._transaction():
             self._db.execute("UPDATE sources SET enabled = ? WHERE id = ?", (int(enabled), source_id))
 
     def set_source_verified(self, source_id: int, verified: bool, *, url: str | None = None) -> None:
-        """Mark a source checked; ``url`` replaces its feed URL (one discovered on the site's home page)."""
+        """Mark a source checked; ``url`` replaces its feed URL (one discovered on the site's home page) and
+        starts its poll state afresh (the old URL's validators, failures and backoff do not apply to it)."""
         with self._transaction():
             self._db.execute("UPDATE sources SET verified = ? WHERE id = ?", (int(verified), source_id))
             if url is not None:
-                self._db.execute("UPDATE OR IGNORE sources SET url = ? WHERE id = ?", (url, source_id))
+                self._db.execute(
+                    "UPDATE OR IGNORE sources SET url = ?, etag = NULL, last_modified = NULL, failures = 0, "
+                    "last_error = NULL, next_poll_ts = 0, interval_s = NULL WHERE id = ?",
+                    (url, source_id),
+                )
 
     # -- items ----------------------------------------------------------------------------------------
     def source_items(self, source_id: int, keys: Sequence[str]) -> dict[str, SourceItem]:
@@ -240,41 +252,28 @@ class SourceTables:
         ).fetchall()
         return {int(r[0]): int(r[1]) for r in rows}
 
+    def record_items(self, items: Sequence[SourceItem], at: dt.datetime | None = None) -> None:
+        """Write items as they are done (one transaction), before the poll's end is recorded."""
+        with self._transaction():
+            self._put_items(items, _iso(at or dt.datetime.now(dt.UTC)))
+
     def record_poll(self, poll: PollRecord, items: Sequence[SourceItem]) -> None:
-        """Write a poll's items and the source's new state in one transaction."""
+        """Write a poll's remaining items and the source's new state in one transaction.
+
+        On a good poll the validators are replaced by the poll's (``None`` clears them: the next poll then
+        fetches in full); a failed poll keeps those of the last good one.
+        """
         at = _iso(poll.at)
         with self._transaction():
-            self._db.executemany(
-                "INSERT INTO source_items (source_id, item_key, link, article_id, entry_hash, status, error, "
-                "attempts, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(source_id, item_key) DO UPDATE SET link = excluded.link, "
-                "article_id = coalesce(excluded.article_id, article_id), entry_hash = excluded.entry_hash, "
-                "status = excluded.status, error = excluded.error, attempts = excluded.attempts, "
-                "last_seen = excluded.last_seen",
-                [
-                    (
-                        i.source_id,
-                        i.item_key,
-                        i.link,
-                        i.article_id,
-                        i.entry_hash,
-                        i.status,
-                        i.error,
-                        i.attempts,
-                        at,
-                        at,
-                    )
-                    for i in items
-                ],
-            )
+            self._put_items(items, at)
             self._db.execute(
                 "UPDATE sources SET last_poll = ?, next_poll_ts = ?, interval_s = ?, polls = polls + 1, "
                 "last_status = ?, items_seen = items_seen + ?, articles_stored = articles_stored + ?, "
                 "failures = CASE WHEN ? THEN 0 ELSE failures + 1 END, "
                 "last_error = CASE WHEN ? THEN NULL ELSE ? END, "
                 "last_ok = CASE WHEN ? THEN ? ELSE last_ok END, "
-                "etag = CASE WHEN ? THEN coalesce(?, etag) ELSE etag END, "
-                "last_modified = CASE WHEN ? THEN coalesce(?, last_modified) ELSE last_modified END "
+                "etag = CASE WHEN ? THEN ? ELSE etag END, "
+                "last_modified = CASE WHEN ? THEN ? ELSE last_modified END "
                 "WHERE id = ?",
                 (
                     at, poll.next_poll.timestamp(), poll.interval_s, poll.status, poll.items_seen,
@@ -282,3 +281,20 @@ class SourceTables:
                     poll.ok, poll.last_modified, poll.source_id,
                 ),
             )  # fmt: skip
+
+    def _put_items(self, items: Sequence[SourceItem], at: str) -> None:
+        if not items:
+            return
+        self._db.executemany(
+            "INSERT INTO source_items (source_id, item_key, link, article_id, entry_hash, status, error, "
+            "attempts, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(source_id, item_key) DO UPDATE SET link = excluded.link, "
+            "article_id = coalesce(excluded.article_id, article_id), entry_hash = excluded.entry_hash, "
+            "status = excluded.status, error = excluded.error, attempts = excluded.attempts, "
+            "last_seen = excluded.last_seen",
+            [
+                (i.source_id, i.item_key, i.link, i.article_id, i.entry_hash, i.status, i.error, i.attempts,
+                 at, at)
+                for i in items
+            ],
+        )  # fmt: skip

@@ -344,13 +344,25 @@ PAST = email.utils.format_datetime(dt.datetime(2020, 1, 1, tzinfo=dt.UTC), usegm
 FUTURE = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2), usegmt=True)
 
 
-@pytest.mark.parametrize(("retry_after", "waited"), [("7", 7.0), ("1000", 30.0), (PAST, 0.0), (FUTURE, 30.0)])
-def test_retry_after_is_honoured_and_capped(retry_after: str, waited: float) -> None:
+@pytest.mark.parametrize(("retry_after", "waited"), [("7", 7.0), ("30", 30.0), (PAST, 0.0)])
+def test_retry_after_is_honoured(retry_after: str, waited: float) -> None:
     site = Site()
     site.serve(URL_PATH, lambda: respond(503, headers={"Retry-After": retry_after}), lambda: respond(200))
     clock = VirtualClock()
     assert fetch(site, clock=clock).attempts == 2
     assert clock.sleeps == [waited]
+
+
+@pytest.mark.parametrize(("retry_after", "at_least"), [("1000", 1000.0), (FUTURE, 7000.0)])
+def test_a_long_retry_after_ends_the_fetch_for_the_caller_to_reschedule(
+    retry_after: str, at_least: float
+) -> None:
+    site = Site()
+    site.serve(URL_PATH, lambda: respond(503, headers={"Retry-After": retry_after}), lambda: respond(200))
+    clock = VirtualClock()
+    error = fetch_error(site, clock=clock)
+    assert error.status == 503 and error.retry_after is not None and error.retry_after >= at_least
+    assert clock.sleeps == [] and site.hits(URL_PATH) == 1
 
 
 def test_after_the_last_retry_the_last_reason_is_raised() -> None:
@@ -422,6 +434,9 @@ BLOCKED = [
     "224.0.0.1",
     "100.64.0.1",
     "192.168.1.1",
+    "2002:7f00:1::",  # 6to4 wrapping 127.0.0.1
+    "2002:a9fe:a9fe::",  # 6to4 wrapping the metadata address
+    "fec0::1",  # site-local
 ]
 
 
