@@ -296,6 +296,9 @@ class Naba:
         if item.failure is not None:
             self._fail(item.failure, report)
             return []
+        if not item.articles:
+            report.skipped += 1  # a WARC record filtered out or without article text (logged by its reader)
+            return []
         accepted = []
         for article in item.articles:
             report.read += 1

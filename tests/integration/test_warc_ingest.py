@@ -37,7 +37,7 @@ def test_ingest_a_warc_archive_stores_searches_and_is_idempotent(tmp_path: Path,
     archive = crawl(tmp_path / "CC-NEWS-20240305102030-00001.warc.gz")
     with Naba.open(settings) as naba:
         report = naba.ingest([archive])
-        assert (report.read, report.stored, report.failed) == (3, 3, 1)
+        assert (report.read, report.stored, report.failed, report.skipped) == (3, 3, 1, 1)  # 404 skipped
         assert report.failures[0].location.startswith(f"{archive}#urn:uuid:")
         assert "truncated" in report.failures[0].message
         stored = {s.article.url: s.article for s in naba.store.latest(limit=10)}
