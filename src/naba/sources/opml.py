@@ -28,6 +28,7 @@ from typing import Any, Final
 from lxml import etree
 
 from naba.errors import InputError, TooLargeError
+from naba.sources.xmlsafe import safe_parser
 
 NABA_NAMESPACE: Final = "https://github.com/naba-news/naba/opml"
 DEFAULT_SOURCES_FILE: Final = "sources.opml"
@@ -70,17 +71,7 @@ class SourceSpec:
     verified: bool = False
 
 
-def _parser(*, recover: bool = False) -> Any:
-    return etree.XMLParser(
-        recover=recover,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+_parser = safe_parser
 
 
 def _attributes(element: Any) -> tuple[dict[str, str], dict[str, str]]:

@@ -33,6 +33,7 @@ from lxml import etree
 
 from naba.errors import InputError, NabaError, TooLargeError
 from naba.extract.decode import decode_bytes
+from naba.sources.xmlsafe import safe_parser
 
 SitemapKind = Literal["urlset", "index"]
 
@@ -139,16 +140,7 @@ def _text_sitemap(content: bytes, url: str | None, warnings: list[str]) -> Sitem
 
 
 def _xml_parser() -> Any:
-    return etree.XMLParser(
-        recover=True,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return safe_parser(recover=True)
 
 
 def _local(element: Any) -> str:

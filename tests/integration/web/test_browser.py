@@ -9,100 +9,23 @@ Screenshots go to ``$NABA_SCREENSHOT_DIR`` when set, else to pytest's tmp dir.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from browser_support import ARABIC_FONTS, ARABIC_TEXT_FONTS, rendered_fonts, serve_app
 from test_reader import URL_ID, FakeNaba, FakeStore, fake_settings, sample_articles
 
 from naba.web.app import create_app
 from naba.web.pages import article_href
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARABIC_TEXT_FONTS = {"Noto Naskh Arabic", "Amiri"}
-ARABIC_FONTS = ARABIC_TEXT_FONTS | {"Noto Sans Arabic", "Noto Kufi Arabic"}
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser test cannot run in CI: {reason}")
-    print(f"skipping browser test: {reason}")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     backend = FakeNaba(FakeStore(sample_articles()), fake_settings(page_size=10))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(backend), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            thread.join(0.05)
-        assert server.started, "uvicorn did not start"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("python package 'playwright' is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-core)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("NABA_SCREENSHOT_DIR")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def rendered_fonts(page: Any, selector: str) -> set[str]:
-    """The platform fonts Chromium really used for the text of ``selector`` (not just the CSS list)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-    assert node, f"no element matches {selector}"
-    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    return {font["familyName"] for font in fonts}
+    with serve_app(create_app(backend)) as url:
+        yield url
 
 
 PAGES = {

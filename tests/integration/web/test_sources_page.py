@@ -10,26 +10,15 @@ never-polled sources, plus a disabled one; one source served items that could no
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator, Sequence
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from browser_support import ARABIC_FONTS, rendered_fonts, serve_app
 from fastapi.testclient import TestClient
-from test_browser import (
-    ARABIC_FONTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    free_port,
-    rendered_fonts,
-    unavailable,
-)
 
 from naba.config import Settings, load_settings
 from naba.pipeline import Naba
@@ -348,44 +337,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = load_settings({"db": str(folder / "naba.db"), "ingest_workers": 1}, environ={})
     with Naba.open(settings, sync_index=False) as naba:
         fill(naba, dt.datetime.now(UTC))
-        port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(naba), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        try:
-            for _ in range(200):
-                if server.started:
-                    break
-                thread.join(0.05)
-            assert server.started, "uvicorn did not start"
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("python package 'playwright' is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-core)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("NABA_SCREENSHOT_DIR")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+        with serve_app(create_app(naba)) as url:
+            yield url
 
 
 @pytest.mark.parametrize("width", [1280, 390])
