@@ -40,7 +40,7 @@ from naba.pipeline import Naba
 from naba.sources.http import FetchPolicy, HttpClient
 from naba.sources.poll import Poller, PollOutcome, Schedule
 from naba.sources.watch import watch
-from naba.store.sources import SourceInput
+from naba.types import SourceSpec
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "saudinewsnet" / "dataset"
 
@@ -119,7 +119,7 @@ def run_naba(
 
     async def main() -> int:
         with Naba.open(settings) as naba:
-            naba.store.add_sources(SourceInput(u) for u in feed_urls)
+            naba.store.add_sources(SourceSpec(u) for u in feed_urls)
             async with HttpClient(FetchPolicy.from_settings(settings)) as client:
                 poller = Poller(naba, client, Schedule(60.0, 3600.0))
                 report = await watch(poller, concurrency=16, stop=asyncio.Event(), once=True, on_poll=on_poll)

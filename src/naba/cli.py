@@ -241,20 +241,11 @@ def extract(settings: Settings, page: str, url: str | None, fetched_at: str | No
     from naba.extract.generic import extract_html
 
     if page.startswith(("http://", "https://")):
-        from naba.cli_sources import _refuse_feed
         from naba.sources.http import fetch_once
+        from naba.sources.pages import page_article
 
         fetched = _run(lambda: fetch_once(page, settings))
-        _run(lambda: _refuse_feed(fetched.content, page))
-        article = _run(
-            lambda: extract_html(
-                fetched.content,
-                url=fetched.final_url or page,
-                source=fetched.final_url or page,
-                content_type=fetched.content_type,
-                fetched_at=fetched.fetched_at,
-            )
-        )
+        article = _run(lambda: page_article(fetched, page))
     else:
         path = Path(page)
         if not path.is_file():

@@ -53,41 +53,19 @@ def _run(fn: Callable[[], T]) -> T:
 async def fetch_articles(settings: Settings, naba: Any, urls: Sequence[str]) -> dict[str, Any]:
     """Fetch, extract and store single article pages; returns the ingest summary and per-URL errors."""
     from naba.errors import NabaError
-    from naba.extract.generic import extract_html
     from naba.sources.files import InputItem
+    from naba.sources.pages import fetch_article
 
     items: list[Any] = []
     errors: dict[str, str] = {}
     async with _client(settings) as client:
         for url in urls:
             try:
-                page = await client.fetch(url)
-                _refuse_feed(page.content, url)
-                article = await asyncio.to_thread(
-                    extract_html,
-                    page.content,
-                    url=page.final_url or url,
-                    source=page.final_url or url,
-                    content_type=page.content_type,
-                    fetched_at=page.fetched_at,
-                )
-                items.append(InputItem(url, (article,)))
+                items.append(InputItem(url, (await fetch_article(client, url),)))
             except NabaError as exc:
                 errors[url] = exc.message
     report = naba.ingest_items(items)
     return {**report.as_dict(), "errors": errors}
-
-
-def _refuse_feed(content: bytes, url: str) -> None:
-    """An article command given a feed (or a sitemap) says so instead of "extracting" its item list."""
-    from naba.errors import InputError
-    from naba.sources.feeds import looks_like_feed
-
-    if looks_like_feed(content) or content.lstrip()[:200].find(b"<urlset") >= 0:
-        raise InputError(
-            "this is a feed or a sitemap, not an article page: follow it with `naba sources add`",
-            location=url,
-        )
 
 
 def _valid_source_url(url: str) -> str:
@@ -173,12 +151,12 @@ def register(main: click.Group) -> None:
     @click.pass_obj
     def sources_add(settings: Settings, urls: tuple[str, ...], sitemap: bool, publisher: str | None) -> None:
         """Follow feeds (RSS, Atom, JSON Feed) or news sitemaps by URL."""
-        from naba.store.sources import SourceInput
+        from naba.types import SourceSpec
 
         kind = "sitemap" if sitemap else "feed"
         checked = [_valid_source_url(u) for u in urls]
         with _open_naba(settings, sync_index=False) as naba:
-            added, known = naba.store.add_sources(SourceInput(u, kind, publisher=publisher) for u in checked)
+            added, known = naba.store.add_sources(SourceSpec(u, kind, publisher=publisher) for u in checked)
         click.echo(f"added {added}, already followed {known}")
 
     @sources.command("import")
@@ -234,7 +212,7 @@ def register(main: click.Group) -> None:
     def sources_discover(settings: Settings, site: str, follow: bool, as_json: bool) -> None:
         """Find a site's feeds (its home page's <link rel="alternate">) and sitemaps (robots.txt)."""
         from naba.sources.check import discover_site
-        from naba.store.sources import SourceInput
+        from naba.types import SourceSpec
 
         site = _valid_source_url(site)
 
@@ -243,8 +221,8 @@ def register(main: click.Group) -> None:
                 return await discover_site(client, site)
 
         found = _run(lambda: asyncio.run(run()))
-        chosen = [SourceInput(found.feeds[0], "feed", site_url=site)] if found.feeds else []
-        chosen += [SourceInput(u, "sitemap", site_url=site) for u in found.sitemaps if "news" in u.lower()]
+        chosen = [SourceSpec(found.feeds[0], "feed", site_url=site)] if found.feeds else []
+        chosen += [SourceSpec(u, "sitemap", site_url=site) for u in found.sitemaps if "news" in u.lower()]
         added = known = 0
         if follow and chosen:
             with _open_naba(settings, sync_index=False) as naba:
@@ -306,7 +284,7 @@ def run_watch(
 ) -> Any:
     """Run the watch loop; ``quiet`` prints no line per failed poll (the sources table keeps them)."""
     from naba.cli import _open_naba
-    from naba.sources.poll import Poller
+    from naba.sources.poll import MAX_ITEMS_PER_POLL, Poller
     from naba.sources.watch import watch
 
     def on_poll(outcome: Any) -> None:
@@ -328,9 +306,7 @@ def run_watch(
             loop.add_signal_handler(sig, stop.set)
         with _open_naba(settings) as naba:
             async with _client(settings) as client:
-                poller = Poller(naba, client, _schedule(settings))
-                if max_items:
-                    poller.max_items = max_items
+                poller = Poller(naba, client, _schedule(settings), max_items=max_items or MAX_ITEMS_PER_POLL)
                 return await watch(
                     poller,
                     concurrency=concurrency or settings.watch_concurrency,
@@ -345,7 +321,6 @@ def run_watch(
 def import_sources(settings: Settings, opml: Path | None) -> tuple[int, int]:
     from naba.cli import _open_naba
     from naba.sources.opml import default_sources, read_opml
-    from naba.store.sources import SourceInput
 
     specs = read_opml(opml.read_bytes()) if opml is not None else default_sources()
     bad = [s.url for s in specs if not s.url.startswith(("http://", "https://"))]
@@ -356,36 +331,16 @@ def import_sources(settings: Settings, opml: Path | None) -> tuple[int, int]:
             f"{len(bad)} outline(s) without an http(s) feed URL, e.g. {bad[0]!r}", location=str(opml)
         )
     with _open_naba(settings, sync_index=False) as naba:
-        result: tuple[int, int] = naba.store.add_sources(
-            SourceInput(
-                s.url, s.kind, s.title, s.site_url, s.publisher, s.language, s.country, s.region, s.verified
-            )
-            for s in specs
-        )
+        result: tuple[int, int] = naba.store.add_sources(specs)
         return result
 
 
 def export_sources(settings: Settings) -> bytes:
     from naba.cli import _open_naba
-    from naba.sources.opml import SourceSpec, write_opml
+    from naba.sources.opml import write_opml
 
     with _open_naba(settings, sync_index=False) as naba:
-        rows = naba.store.list_sources()
-    specs = [
-        SourceSpec(
-            url=r.url,
-            kind=r.kind,
-            title=r.title or r.url,
-            site_url=r.site_url,
-            publisher=r.publisher,
-            language=r.language,
-            country=r.country,
-            region=r.region,
-            verified=r.verified,
-        )
-        for r in rows
-    ]
-    return write_opml(specs)
+        return write_opml([row.spec() for row in naba.store.list_sources()])
 
 
 async def check_sources(settings: Settings) -> list[dict[str, Any]]:

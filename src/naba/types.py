@@ -36,6 +36,21 @@ class SourceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A source to follow: a feed or a sitemap, with what is known of its outlet (OPML, CLI, the store)."""
+
+    url: str
+    kind: str = "feed"  # "feed" | "sitemap"
+    title: str | None = None
+    site_url: str | None = None
+    publisher: str | None = None
+    language: str | None = None
+    country: str | None = None
+    region: str | None = None
+    verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RawDocument:
     """Bytes as fetched or read, before extraction."""
 

@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import itertools
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,12 +27,6 @@ POLICY = FetchPolicy(
     max_backoff_seconds=0.2,
     allow_private_addresses=True,
 )
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
 
 
 def fetch(url: str, policy: FetchPolicy = POLICY, **options: Any) -> FetchResult:

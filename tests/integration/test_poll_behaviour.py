@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,8 @@ from naba.pipeline import Naba
 from naba.sources.http import FetchPolicy, HttpClient
 from naba.sources.poll import Poller, Schedule
 from naba.sources.watch import WatchReport, watch
-from naba.store.sources import SourceInput, SourceRow
+from naba.store.sources import SourceRow
+from naba.types import SourceSpec
 
 LATER = dt.timedelta(days=1)
 
@@ -31,12 +31,6 @@ LATER = dt.timedelta(days=1)
 @pytest.fixture
 def articles() -> list[SiteArticle]:
     return load_articles(need_shared(CORPUS / "2015-08-04.zip"), 6)
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
 
 
 def _feed(server: FixtureServer, articles: list[SiteArticle]) -> str:
@@ -71,7 +65,7 @@ def _source(settings: Settings) -> SourceRow:
 
 def _follow(settings: Settings, url: str) -> None:
     with Naba.open(settings) as naba:
-        naba.store.add_sources([SourceInput(url)])
+        naba.store.add_sources([SourceSpec(url)])
 
 
 def test_items_left_over_are_not_hidden_by_a_304(

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import gzip
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,18 +20,12 @@ from naba.cli import main
 from naba.cli_sources import check_sources
 from naba.config import Settings
 from naba.pipeline import Naba
-from naba.store.sources import SourceInput
+from naba.types import SourceSpec
 
 
 @pytest.fixture
 def articles() -> list[SiteArticle]:
     return load_articles(need_shared(CORPUS / "2015-08-03.zip"), 8)
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
 
 
 def _page(server: FixtureServer, article: SiteArticle, path: str) -> str:
@@ -59,7 +52,7 @@ def test_an_edited_headline_with_a_new_slug_stays_one_article(
     old_url = _page(server, first, "/news/old-slug.html")
     server.add("/rss.xml", rss("ص", server.url("/"), [(first, old_url)], guid_of={first.slug: "item-42"}))
     with Naba.open(settings) as naba:
-        naba.store.add_sources([SourceInput(server.url("/rss.xml"))])
+        naba.store.add_sources([SourceSpec(server.url("/rss.xml"))])
     assert run_round(settings).stored == 1
 
     edited = dataclasses.replace(first, title="عنوان معدل: " + first.title)
@@ -102,7 +95,7 @@ def test_a_news_sitemap_index_with_a_gzip_child(
     )
     server.add("/sitemap-index.xml", index, content_type="application/xml")
     with Naba.open(settings) as naba:
-        naba.store.add_sources([SourceInput(server.url("/sitemap-index.xml"), kind="sitemap")])
+        naba.store.add_sources([SourceSpec(server.url("/sitemap-index.xml"), kind="sitemap")])
     report = run_round(settings)
     assert report.ok == 1 and report.stored == 3  # the month-old URL is not followed
     with Naba.open(settings) as naba:
@@ -120,12 +113,12 @@ def test_sources_check_verifies_or_switches_to_a_discovered_feed(
     home = '<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>الرئيسية</body></html>'
     server.add("/", home)
     with Naba.open(settings) as naba:
-        naba.store.add_sources([SourceInput(server.url("/rss-moved.xml"), site_url=server.url("/"))])  # a 404
+        naba.store.add_sources([SourceSpec(server.url("/rss-moved.xml"), site_url=server.url("/"))])  # a 404
     (moved,) = asyncio.run(check_sources(settings))
     assert moved["verified"] and moved["new_url"] == server.url("/feed.xml")
     with Naba.open(settings) as naba:
         naba.store.add_sources(
-            [SourceInput(server.url("/old-feed.xml"), site_url=server.url("/"))]
+            [SourceSpec(server.url("/old-feed.xml"), site_url=server.url("/"))]
         )  # also a 404
     results = asyncio.run(check_sources(settings))
     assert [(r["verified"], r.get("disabled")) for r in results] == [(True, None), (False, "duplicate of 1")]
@@ -182,7 +175,7 @@ def test_demo_with_no_reachable_source_says_so_in_one_line(tmp_path: Path) -> No
 
     settings = fast_settings(tmp_path)
     with Naba.open(settings) as naba:
-        naba.store.add_sources(SourceInput(f"http://127.0.0.1:{closed_port()}/feed{i}.xml") for i in range(3))
+        naba.store.add_sources(SourceSpec(f"http://127.0.0.1:{closed_port()}/feed{i}.xml") for i in range(3))
     result = CliRunner().invoke(main, ["demo", "--no-serve"], env=_env(settings))
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "reachable" in line]

@@ -26,7 +26,8 @@ from naba.pipeline import Naba
 from naba.sources.http import FetchPolicy, HttpClient
 from naba.sources.poll import Poller, Schedule
 from naba.sources.watch import WatchReport, watch
-from naba.store.sources import SourceInput, SourceRow
+from naba.store.sources import SourceRow
+from naba.types import SourceSpec
 
 
 def fast_settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -211,7 +212,7 @@ def run_round(settings: Settings, *, at: dt.datetime | None = None) -> WatchRepo
 
 def follow(settings: Settings, feeds: list[str]) -> None:
     with Naba.open(settings) as naba:
-        naba.store.add_sources(SourceInput(url) for url in feeds)
+        naba.store.add_sources(SourceSpec(url) for url in feeds)
 
 
 def sources_by_url(settings: Settings) -> dict[str, SourceRow]:

@@ -22,13 +22,13 @@ from __future__ import annotations
 import importlib.resources
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 from lxml import etree
 
 from naba.errors import InputError, TooLargeError
 from naba.sources.xmlsafe import safe_parser
+from naba.types import SourceSpec
 
 NABA_NAMESPACE: Final = "https://github.com/naba-news/naba/opml"
 DEFAULT_SOURCES_FILE: Final = "sources.opml"
@@ -54,21 +54,6 @@ REGION_TITLES: Final = {
 
 class OpmlError(InputError):
     """Bytes that are not an OPML document."""
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSpec:
-    """One source to fetch: a feed or a sitemap, with what is known about its outlet."""
-
-    url: str
-    kind: str  # "feed" | "sitemap"
-    title: str
-    site_url: str | None = None
-    publisher: str | None = None
-    language: str | None = None
-    country: str | None = None
-    region: str | None = None
-    verified: bool = False
 
 
 _parser = safe_parser
@@ -162,8 +147,8 @@ def _naba(name: str) -> str:
 
 def _write_outline(parent: Any, spec: SourceSpec) -> None:
     outline = etree.SubElement(parent, "outline")
-    outline.set("text", spec.title)
-    outline.set("title", spec.title)
+    outline.set("text", spec.title or spec.url)
+    outline.set("title", spec.title or spec.url)
     outline.set("type", "sitemap" if spec.kind == "sitemap" else "rss")
     outline.set("xmlUrl", spec.url)
     for attribute, value in (("htmlUrl", spec.site_url), ("language", spec.language)):

@@ -7,7 +7,7 @@ Contract
   before (``source_items``: item key = GUID, else link). An item is processed when it is new, when its
   content changed (an edited headline or a new slug keeps the article id it had), or when it failed before
   and has attempts left. Items with the full text become articles directly; the others have their page
-  fetched and extracted (:func:`naba.extract.generic.extract_html`).
+  fetched and extracted (:func:`naba.sources.pages.fetch_article`).
 * Articles go through :meth:`naba.pipeline.Naba.ingest_items` (idempotent by article id: an article served by
   two feeds, or re-served after a crash, is stored once). Only then are the items and the source's new state
   (ETag, next poll, failures, last error) written, in one transaction: a process killed mid-poll leaves the
@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from naba.errors import NabaError
-from naba.extract.generic import extract_html
 from naba.pipeline import Naba
 from naba.sources.feeds import FeedEntry, entry_article, parse_feed
 from naba.sources.files import InputItem
 from naba.sources.http import FetchError, FetchResult, HttpClient
+from naba.sources.pages import fetch_article
 from naba.sources.sitemaps import Sitemap, SitemapUrl, parse_sitemap, recent
 from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem, SourceRow
 from naba.types import Article, ArticleId
@@ -186,14 +186,12 @@ class Poller:
         schedule: Schedule,
         *,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-        index: bool = False,
         max_items: int = MAX_ITEMS_PER_POLL,
     ) -> None:
         self.naba = naba
         self.client = client
         self.schedule = schedule
         self._now = now
-        self._index = index
         self.max_items = max_items
 
     async def poll(self, source: SourceRow) -> PollOutcome:
@@ -295,7 +293,7 @@ class Poller:
         done = await asyncio.gather(*(one(i) for i in chunk))
         report = self.naba.ingest_items(
             [InputItem(d.article.url or d.item.key, (d.article,)) for d in done if d.article is not None],
-            index=self._index,
+            index=False,  # the watch loop indexes every INDEX_EVERY seconds, not per chunk
         )
         records = [self._item_record(source, d, known.get(d.item.key)) for d in done]
         self.naba.store.record_items(records)
@@ -330,7 +328,7 @@ class Poller:
         if source.publisher:
             # One name per source for the reader's facets, whatever og:site_name a page states.
             article = dataclasses.replace(article, publisher=source.publisher)
-        same_as = await self._same_article(source, item, known)
+        same_as = self._same_article(source, item, known)
         if same_as is not None and same_as != article.id:
             # The publisher edited the item (new headline, new slug): it stays the article it was.
             article = dataclasses.replace(article, id=same_as)
@@ -344,22 +342,12 @@ class Poller:
                 return article
         if not item.link:
             raise ValueError("item has neither full text nor a link")
-        page = await self.client.fetch(item.link)
-        article = await asyncio.to_thread(
-            extract_html,
-            page.content,
-            url=page.final_url or item.link,
-            source=page.final_url or item.link,
-            content_type=page.content_type,
-            fetched_at=page.fetched_at,
-        )
+        article = await fetch_article(self.client, item.link)
         if entry is not None and article.published is None and entry.published is not None:
             article = dataclasses.replace(article, published=entry.published)
         return article
 
-    async def _same_article(
-        self, source: SourceRow, item: _Item, known: SourceItem | None
-    ) -> ArticleId | None:
+    def _same_article(self, source: SourceRow, item: _Item, known: SourceItem | None) -> ArticleId | None:
         if known is not None and known.article_id is not None:
             return known.article_id
         if item.link:

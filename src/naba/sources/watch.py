@@ -90,11 +90,12 @@ async def watch(
     try:
         while not stop.is_set():
             free = max(0, concurrency - len(running))
-            busy = set(running.values()) | (polled if once else set())
+            busy = set(running.values()) | polled
             due = [s for s in store.due_sources(now(), free + len(busy)) if s.id not in busy][:free]
             for source in due:
                 running[asyncio.create_task(poller.poll(source), name=source.url)] = source.id
-                polled.add(source.id)
+                if once:
+                    polled.add(source.id)
             if not running:
                 if once:
                     break

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from naba.store.sources import SourceInput, SourceItem, SourceRow
-from naba.types import Article, ArticleId, StageFailure, StoreOutcome
+from naba.store.sources import SourceItem, SourceRow
+from naba.types import Article, ArticleId, SourceSpec, StageFailure, StoreOutcome
 
 EntityKindName = Literal["PER", "LOC", "ORG"]  # the kinds of naba.enrich.entities (kept import-free here)
 
@@ -262,7 +262,7 @@ class Store(Protocol):
         ...
 
     # -- followed sources (naba.store.sources) ------------------------------------------------------------
-    def add_sources(self, sources: Iterable[SourceInput]) -> tuple[int, int]:
+    def add_sources(self, sources: Iterable[SourceSpec]) -> tuple[int, int]:
         """Follow sources (a URL already followed keeps its state); returns (added, already followed)."""
         ...
 

@@ -15,25 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from naba.types import ArticleId
+from naba.types import ArticleId, SourceSpec
 
 ITEM_STORED = "stored"
 ITEM_FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class SourceInput:
-    """A source to follow, as added by a user or read from OPML."""
-
-    url: str
-    kind: str = "feed"
-    title: str | None = None
-    site_url: str | None = None
-    publisher: str | None = None
-    language: str | None = None
-    country: str | None = None
-    region: str | None = None
-    verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +49,13 @@ class SourceRow:
     polls: int
     items_seen: int
     articles_stored: int
+
+    def spec(self) -> SourceSpec:
+        """What describes the source (for OPML export), without its poll state."""
+        return SourceSpec(
+            self.url, self.kind, self.title, self.site_url, self.publisher, self.language, self.country,
+            self.region, self.verified,
+        )  # fmt: skip
 
     @property
     def healthy(self) -> bool:
@@ -137,7 +129,7 @@ class SourceTables:
         raise NotImplementedError
 
     # -- sources --------------------------------------------------------------------------------------
-    def add_sources(self, sources: Iterable[SourceInput]) -> tuple[int, int]:
+    def add_sources(self, sources: Iterable[SourceSpec]) -> tuple[int, int]:
         """Follow ``sources``; a URL already followed keeps its state (its description is refreshed).
 
         Returns (added, already followed).

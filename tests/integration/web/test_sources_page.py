@@ -22,7 +22,8 @@ from fastapi.testclient import TestClient
 
 from naba.config import Settings, load_settings
 from naba.pipeline import Naba
-from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceInput, SourceItem
+from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem
+from naba.types import SourceSpec
 from naba.web.app import create_app
 from naba.web.format import format_datetime
 from naba.web.pages import Display
@@ -40,7 +41,7 @@ NEW = "https://new.example/rss"
 OFF = "https://off.example/rss"
 HOSTILE_ERROR = f"{SCRIPT} parse error {IMG} " + "x" * 200
 SOURCES = [
-    SourceInput(
+    SourceSpec(
         JAZEERA,
         title="الجزيرة نت",
         site_url="https://www.aljazeera.net/",
@@ -48,11 +49,11 @@ SOURCES = [
         country="QA",
         verified=True,
     ),
-    SourceInput(ARABIYA, kind="sitemap", title="العربية", publisher="alarabiya.net", country="sa"),
-    SourceInput(BBC, title="بي بي سي عربي", site_url="https://www.bbc.com/arabic", country="GB"),
-    SourceInput(HOSTILE, title=f"{SCRIPT} خلاصة خبيثة {IMG}", site_url="javascript:alert(1)"),
-    SourceInput(NEW, title="مصدر جديد"),
-    SourceInput(OFF, title="مصدر متوقف"),
+    SourceSpec(ARABIYA, kind="sitemap", title="العربية", publisher="alarabiya.net", country="sa"),
+    SourceSpec(BBC, title="بي بي سي عربي", site_url="https://www.bbc.com/arabic", country="GB"),
+    SourceSpec(HOSTILE, title=f"{SCRIPT} خلاصة خبيثة {IMG}", site_url="javascript:alert(1)"),
+    SourceSpec(NEW, title="مصدر جديد"),
+    SourceSpec(OFF, title="مصدر متوقف"),
 ]
 # Failing first (by title: "<" sorts before Arabic letters), then the rest by title.
 EXPECTED_ORDER = [HOSTILE, BBC, JAZEERA, ARABIYA, NEW, OFF]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceInput, SourceItem
+from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem
 from naba.store.sqlite import SQLiteStore
-from naba.types import ArticleId
+from naba.types import ArticleId, SourceSpec
 
 T0 = dt.datetime(2026, 11, 29, 8, 0, tzinfo=dt.UTC)
 
@@ -18,10 +18,10 @@ def _store(tmp_path: Path) -> SQLiteStore:
 
 def test_adding_a_source_twice_keeps_one_row_and_its_state(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    assert store.add_sources([SourceInput("https://www.aljazeera.net/rss", title="الجزيرة نت")]) == (1, 0)
+    assert store.add_sources([SourceSpec("https://www.aljazeera.net/rss", title="الجزيرة نت")]) == (1, 0)
     source = store.list_sources()[0]
     store.record_poll(PollRecord(source.id, T0, True, T0 + dt.timedelta(minutes=10), 600.0, etag='"v1"'), [])
-    assert store.add_sources([SourceInput("https://www.aljazeera.net/rss", publisher="aljazeera.net")]) == (
+    assert store.add_sources([SourceSpec("https://www.aljazeera.net/rss", publisher="aljazeera.net")]) == (
         0,
         1,
     )
@@ -31,7 +31,7 @@ def test_adding_a_source_twice_keeps_one_row_and_its_state(tmp_path: Path) -> No
 
 def test_failed_polls_count_up_and_a_good_poll_resets_them(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    store.add_sources([SourceInput("https://sabq.org/rss")])
+    store.add_sources([SourceSpec("https://sabq.org/rss")])
     sid = store.list_sources()[0].id
     for i in range(3):
         store.record_poll(
@@ -53,7 +53,7 @@ def test_failed_polls_count_up_and_a_good_poll_resets_them(tmp_path: Path) -> No
 
 def test_a_failed_poll_keeps_the_validators_of_the_last_good_one(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    store.add_sources([SourceInput("https://okaz.com.sa/rss")])
+    store.add_sources([SourceSpec("https://okaz.com.sa/rss")])
     sid = store.list_sources()[0].id
     store.record_poll(
         PollRecord(sid, T0, True, T0, 600.0, etag='"good"', last_modified="Sun, 29 Nov 2026"), []
@@ -65,7 +65,7 @@ def test_a_failed_poll_keeps_the_validators_of_the_last_good_one(tmp_path: Path)
 
 def test_due_sources_are_the_enabled_overdue_ones_in_order(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    store.add_sources([SourceInput(f"https://example{i}.com/feed") for i in range(3)])
+    store.add_sources([SourceSpec(f"https://example{i}.com/feed") for i in range(3)])
     a, b, c = store.list_sources()
     store.record_poll(PollRecord(a.id, T0, True, T0 + dt.timedelta(hours=1), 3600.0), [])
     store.record_poll(PollRecord(b.id, T0, True, T0 - dt.timedelta(minutes=5), 600.0), [])
@@ -76,7 +76,7 @@ def test_due_sources_are_the_enabled_overdue_ones_in_order(tmp_path: Path) -> No
 
 def test_items_remember_their_article_and_failures(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    store.add_sources([SourceInput("https://www.alriyadh.com/rss")])
+    store.add_sources([SourceSpec("https://www.alriyadh.com/rss")])
     sid = store.list_sources()[0].id
     items = [
         SourceItem(
