@@ -16,7 +16,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from naba.enrich.related import TIER_COPY, TIER_STORY, TIER_THREAD  # the same tier order as RelatedFinder
+from naba.enrich.related import (  # the same tiers and wording as RelatedFinder
+    TIER_COPY,
+    TIER_STORY,
+    TIER_THREAD,
+    development_reason,
+)
 from naba.store.base import ArticleUnderstanding, EntityKindName, Store, StoryRow
 from naba.store.entities import entity_count_json, story_keyword_json
 from naba.types import Article, ArticleId, RelatedArticle
@@ -40,17 +45,8 @@ def _when(ts: float | None) -> dt.datetime | None:
 
 
 def development(mine: float | None, theirs: float | None) -> str:
-    """The thread reason between two publication times (same wording as RelatedFinder)."""
-    if mine is None or theirs is None:
-        return "same matter"
-    a, b = _when(mine), _when(theirs)
-    assert a is not None and b is not None
-    days = (a - b).days if a >= b else -((b - a).days)
-    if days > 0:
-        return f"earlier development {days} day{'s' if days > 1 else ''} before"
-    if days < 0:
-        return f"later development {-days} day{'s' if days < -1 else ''} after"
-    return "same matter, same day"
+    """The thread reason between two stored publication times (UTC seconds), worded as RelatedFinder does."""
+    return development_reason(_when(mine), _when(theirs))
 
 
 def stored_related(store: Store, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:

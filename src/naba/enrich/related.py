@@ -131,15 +131,8 @@ class RelatedFinder:
                 out[other] = RelatedArticle(other, round(TIER_THREAD + self._cos(feats, other), 4), reason)
 
     def _development(self, article: ArticleId, other: ArticleId) -> str:
-        mine, theirs = self._meta[article].when, self._meta[other].when if other in self._meta else None
-        if mine is None or theirs is None:
-            return "same matter"
-        days = (mine - theirs).days if mine >= theirs else -((theirs - mine).days)
-        if days > 0:
-            return f"earlier development {days} day{'s' if days > 1 else ''} before"
-        if days < 0:
-            return f"later development {-days} day{'s' if days < -1 else ''} after"
-        return "same matter, same day"
+        theirs = self._meta[other].when if other in self._meta else None
+        return development_reason(self._meta[article].when, theirs)
 
     def _topical(
         self, article: ArticleId, feats: ArticleFeatures, out: dict[ArticleId, RelatedArticle]
@@ -166,3 +159,15 @@ class RelatedFinder:
 def _shared_terms(a: dict[str, float], b: dict[str, float]) -> Iterable[str]:
     shared = [(a[t] * b[t], t) for t in a.keys() & b.keys() if not t.startswith(ROOT_MARK)]
     return [t for _, t in sorted(shared, reverse=True)[:SHARED_TERMS_SHOWN]]
+
+
+def development_reason(mine: dt.datetime | None, theirs: dt.datetime | None) -> str:
+    """The reason shown for a related article of the same thread: how many days before or after it came."""
+    if mine is None or theirs is None:
+        return "same matter"
+    days = (mine - theirs).days if mine >= theirs else -((theirs - mine).days)
+    if days > 0:
+        return f"earlier development {days} day{'s' if days > 1 else ''} before"
+    if days < 0:
+        return f"later development {-days} day{'s' if days < -1 else ''} after"
+    return "same matter, same day"
