@@ -52,6 +52,11 @@ BIDI_ISOLATES: Final = "\u2066\u2067\u2068\u2069"
 ARABIC_LETTER_MARK: Final = "\u061c"
 INVISIBLE_MARKS: Final = LRM + RLM + ZWSP + ZWNJ + ZWJ + BIDI_ISOLATES + ARABIC_LETTER_MARK
 
+# The bidi embeddings and overrides LRE RLE PDF LRO RLO. With the isolates they are the bidi controls that
+# open or close a directional scope (LRM, RLM and ALM do not: each is one zero-width strongly directed mark).
+BIDI_EMBEDDINGS: Final = "\u202a\u202b\u202c\u202d\u202e"
+BIDI_CONTROLS: Final = BIDI_EMBEDDINGS + BIDI_ISOLATES
+
 # Alef variants folded to bare alef.
 ALEF_FORMS: Final = ALEF_MADDA + ALEF_HAMZA_ABOVE + ALEF_HAMZA_BELOW + ALEF_WASLA
 

@@ -1,4 +1,4 @@
-"""Arabic display formatting for the reader: numerals, numbers and dates.
+"""Arabic display formatting for the reader: numerals, numbers, dates, and ingested text made safe to print.
 
 Pure functions, no locale database: the month and weekday names are spelled out here so the output does not
 depend on the machine's installed locales. Two numeral systems are supported and chosen by the reader:
@@ -11,7 +11,10 @@ printed unless the caller passes ``tz`` to convert it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Final, Literal, TypeGuard
+
+from naba.text.chars import BIDI_CONTROLS
 
 Digits = Literal["arab", "latn"]
 DIGIT_SYSTEMS: Final[tuple[Digits, ...]] = ("arab", "latn")
@@ -48,6 +51,29 @@ MONTHS: Final[tuple[str, ...]] = (
 WEEKDAYS: Final[tuple[str, ...]] = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
 AM: Final = "ص"  # صباحًا
 PM: Final = "م"  # مساءً
+
+_BIDI_CONTROL: Final = re.compile(f"[{BIDI_CONTROLS}]")
+_NO_BIDI_CONTROLS: Final = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def strip_bidi_controls(text: str) -> str:
+    """``text`` without the bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069).
+
+    Every value a reader template prints goes through this (the Jinja ``finalize`` hook in
+    :func:`naba.web.pages.make_environment`). Those controls open a directional scope that only a matching
+    PDF/PDI closes; ingested text carries them unbalanced (or on purpose: after an RLO, ``gpj.exe`` displays
+    as ``exe.jpg``), and in a ``<title>``, an attribute or a text run they reverse or re-embed everything up to
+    the end of the paragraph. The reader isolates ingested strings with markup instead (``dir="auto"``,
+    ``<bdi>``), which the browser always closes. LRM, RLM and ALM (U+200E, U+200F, U+061C) are kept: each is
+    one zero-width character of strong direction that opens nothing, so it cannot leak past its own text, and
+    publishers use them to place punctuation and Latin or digit runs correctly inside Arabic sentences.
+
+    A :class:`markupsafe.Markup` stays ``Markup`` (its ``translate`` returns its own type), so an already
+    escaped fragment is not escaped twice.
+    """
+    if _BIDI_CONTROL.search(text) is None:
+        return text
+    return text.translate(_NO_BIDI_CONTROLS)
 
 
 def is_digits(value: object) -> TypeGuard[Digits]:

@@ -3,7 +3,10 @@
 Handlers turn the request into store/search calls and build small view models; templates only print them.
 Every ingested string reaches a template as plain text and is escaped there (autoescape is on, and no
 ingested value is ever marked safe). Search highlights arrive as :class:`~naba.types.TextSpan` runs and the
-template wraps the highlighted ones in ``<mark>``, so no HTML is ever assembled from ingested text.
+template wraps the highlighted ones in ``<mark>``, so no HTML is ever assembled from ingested text. Every
+printed value also loses its bidi embedding/override/isolate controls on the way out (the environment's
+``finalize`` hook, :func:`~naba.web.format.strip_bidi_controls`); templates isolate ingested strings with
+``dir="auto"`` or ``<bdi>`` instead.
 
 Article URLs: ``/article/{id}`` with the whole id percent-encoded as one segment (``/`` → ``%2F``,
 ``:`` → ``%3A``, Arabic as UTF-8 escapes). Encoding the slashes keeps browsers from resolving ``..`` segments
@@ -17,18 +20,20 @@ import functools
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
+import markupsafe
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from naba.errors import SearchError
 from naba.publishers.registry import publisher_by_name, publisher_for_saudinewsnet, publisher_for_url
 from naba.store.base import SourceCount
+from naba.text.chars import BIDI_CONTROLS
 from naba.types import Article, ArticleId, SearchHit, SearchQuery, TextSpan
 from naba.web.format import (
     DEFAULT_DIGITS,
@@ -40,6 +45,7 @@ from naba.web.format import (
     latin_digits,
     localize_digits,
     parse_digits,
+    strip_bidi_controls,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +66,9 @@ MAX_PAGE: Final = 500
 PAGER_WINDOW: Final = 2
 SUMMARY_CHARS: Final = 220
 SAFE_LINK_SCHEMES: Final = frozenset({"http", "https"})
+# A bidi control in a link's path, query or fragment is percent-encoded, as the browser would encode it when
+# following the link: the target is kept and the page carries no raw control.
+_PERCENT_BIDI_CONTROLS: Final = {ord(c): quote(c) for c in BIDI_CONTROLS}
 
 
 # --- view models -------------------------------------------------------------------------------------
@@ -140,14 +149,20 @@ def href(path: str, params: Mapping[str, str | int | None]) -> str:
 
 
 def safe_external_url(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) URL, else None: ``javascript:``/``data:`` never become links."""
+    """``url`` if it is an absolute http(s) URL, else None: ``javascript:``/``data:`` never become links.
+
+    Bidi controls in the host make the URL None (no real host has one: it is a spoof); elsewhere they are
+    percent-encoded.
+    """
     if not url:
         return None
     candidate = url.strip()
     parts = urlsplit(candidate)
     if parts.scheme.lower() not in SAFE_LINK_SCHEMES or not parts.netloc:
         return None
-    return candidate
+    if strip_bidi_controls(parts.netloc) != parts.netloc:
+        return None
+    return candidate.translate(_PERCENT_BIDI_CONTROLS)
 
 
 def request_digits(request: Request) -> Digits:
@@ -275,11 +290,28 @@ def source_links(
 # --- rendering ---------------------------------------------------------------------------------------
 
 
+def printable(value: object) -> object:
+    """The Jinja ``finalize`` hook: what ``{{ value }}`` prints, before autoescaping, without bidi controls.
+
+    Text (a ``Markup`` included: it stays ``Markup``) is cleaned by :func:`strip_bidi_controls`; numbers and
+    None print as they are; any other object is escaped here (its ``__html__`` if it has one, else its
+    ``str``) and then cleaned. Everything a template prints passes through here, so no page, ``<title>`` or
+    attribute value can carry one of those controls.
+    """
+    if isinstance(value, str):
+        return strip_bidi_controls(value)
+    if value is None or isinstance(value, int | float):
+        return value
+    return strip_bidi_controls(markupsafe.escape(value))
+
+
 def make_environment() -> jinja2.Environment:
-    """Templates with autoescape on for every file, and loud failures on a misspelt variable."""
+    """Templates with autoescape on for every file, bidi controls removed from every printed value
+    (:func:`printable`), and loud failures on a misspelt variable."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
+        finalize=printable,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -379,6 +411,18 @@ class SearchForm:
             date_from, date_to = date_to, date_from  # the reader meant the range, not an empty result
         return cls(text, source or None, date_from, date_to, page_number(page), tuple(notices))
 
+    def known_source(self, publishers: Iterable[str]) -> SearchForm:
+        """The form with its source spelled as stored. The source menu's values are printed without bidi
+        controls like every value, so a stored key that has some comes back cleaned and is matched here."""
+        if self.source is None:
+            return self
+        keys = list(publishers)
+        if self.source in keys:
+            return self
+        wanted = strip_bidi_controls(self.source)
+        stored = next((k for k in keys if strip_bidi_controls(k) == wanted), self.source)
+        return replace(self, source=stored)
+
     def params(self) -> dict[str, str | None]:
         return {
             "q": self.q or None,
@@ -402,9 +446,11 @@ def _search_page(
     backend: ReaderBackend, render: Renderer, request: Request, form: SearchForm
 ) -> HTMLResponse:
     display = display_for(request)
+    sources = backend.store.sources()
+    form = form.known_source(s.publisher for s in sources)
     context: dict[str, Any] = {
         "form": form,
-        "sources": source_links(backend.store.sources(), form.source, "/search", display),
+        "sources": source_links(sources, form.source, "/search", display),
         "results": None,
         "error": None,
     }

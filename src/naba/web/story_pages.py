@@ -42,6 +42,7 @@ ENTITY_ARTICLES_SHOWN: Final = 40
 KIND_LABELS: Final[dict[str, str]] = {"PER": "شخص", "LOC": "مكان", "ORG": "منظمة"}
 
 # RelatedFinder's reasons are English contract strings; the reader shows them in Arabic.
+_ALSO_PUBLISHED_BY: Final = "same text, also published by "
 _REASONS: Final = {
     "same story": "من القصة نفسها",
     "same text": "النص نفسه",
@@ -74,8 +75,6 @@ def entity_chip(canonical: str, kind: str) -> EntityChip:
 def reason_ar(reason: str, display: Display) -> str:
     if reason in _REASONS:
         return _REASONS[reason]
-    if reason.startswith("same text, also published by "):
-        return "النص نفسه، نشره أيضًا " + publisher_label(reason.removeprefix("same text, also published by "))
     words = reason.split()
     if reason.startswith("earlier development") and len(words) > 2:
         return display.text(f"تطور سابق قبل {words[2]} يوم")
@@ -111,6 +110,15 @@ class TimelineItem:
 class RelatedCard:
     card: ArticleCard
     reason: str
+    outlet: str | None = None  # the outlet the reason names, printed isolated after it (it may be Latin)
+
+
+def related_card(card: ArticleCard, reason: str, display: Display) -> RelatedCard:
+    if reason.startswith(_ALSO_PUBLISHED_BY):
+        return RelatedCard(
+            card, "النص نفسه، نشره أيضًا", publisher_label(reason.removeprefix(_ALSO_PUBLISHED_BY))
+        )
+    return RelatedCard(card, reason_ar(reason, display))
 
 
 def story_card(story: StoryRow, display: Display) -> StoryCard:
@@ -160,7 +168,7 @@ def article_understanding(backend: ReaderBackend, article_id: ArticleId, display
         for c in store.also_published_by(article_id)
     ]
     related = [
-        RelatedCard(card_for(item.article, display.digits), reason_ar(item.related.reason, display))
+        related_card(card_for(item.article, display.digits), item.related.reason, display)
         for item in stored_related(store, article_id, RELATED_SHOWN)
     ]
     mentions = store.article_entities(article_id)[:ARTICLE_ENTITIES_SHOWN]
