@@ -8,7 +8,9 @@ client on ``httpx.AsyncClient`` that
   fetches included), while different hosts proceed in parallel;
 * reads robots.txt once per origin (cached for :data:`ROBOTS_TTL_SECONDS`) and obeys it;
 * refuses URLs that are not http(s), that carry credentials, or whose host resolves to a private,
-  loopback, link-local, multicast, reserved or cloud-metadata address (checked again on every redirect hop);
+  loopback, link-local, multicast, reserved or cloud-metadata address, and connects to the very addresses it
+  checked (:class:`PinningTransport`), so a name that resolves differently a moment later (DNS rebinding)
+  gains nothing; every request, retry and redirect hop is resolved, checked and pinned anew;
 * follows redirects itself, sends conditional GETs, retries transient failures with exponential backoff
   and full jitter (honouring ``Retry-After``), and bounds every request by a total deadline and a cap on
   the *decoded* body size.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
 import email.utils
@@ -32,12 +35,13 @@ import socket
 import time
 import zlib
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, Literal, Protocol
 
 import brotli  # type: ignore[import-untyped]  # installed by httpx[brotli]; bounded decoding needs its API
+import httpcore  # httpx's own transport layer (a dependency of httpx): the connection is pinned there
 import httpx
 from protego import Protego
 
@@ -67,6 +71,8 @@ METADATA_ADDRESSES = frozenset(map(ipaddress.ip_address, ("169.254.169.254", "fd
 ACCEPT_ENCODING = "gzip, deflate, br"
 # Request start times kept per host for host_log(): plenty for a test or benchmark, bounded for a daemon.
 HOST_LOG_LIMIT = 10_000
+# Connection pool limits of PinningTransport: httpx's own defaults, which the client had before pinning.
+POOL_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
 
 
 class Clock(Protocol):
@@ -224,10 +230,113 @@ class _HostGate:
         self.last_start: float | None = None
 
 
+# -- the pinned connection ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Pin:
+    """The addresses the SSRF guard resolved for a host (and vetted, unless the policy allows private ones).
+
+    ``host`` is the name as httpcore connects to it (ASCII, IDNA-encoded); ``addresses`` are tried in order.
+    """
+
+    host: str
+    addresses: tuple[str, ...]
+
+
+# The pin of the request in flight. httpcore tells a network backend only (host, port), so the pin rides in a
+# context variable: HttpClient sets it around each request, and httpcore opens a connection in the task that
+# sends the request, so the backend sees that request's pin and never another task's.
+_PIN: contextvars.ContextVar[_Pin | None] = contextvars.ContextVar("naba_http_pin", default=None)
+
+
+@contextlib.contextmanager
+def _pinned(pin: _Pin) -> Iterator[None]:
+    token = _PIN.set(pin)
+    try:
+        yield
+    finally:
+        _PIN.reset(token)
+
+
+class _PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to the pinned addresses of the request in flight, never to what DNS says now.
+
+    A host without a pin (a request HttpClient did not vet) is refused: the guard fails closed.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        pin = _PIN.get()
+        if pin is None or pin.host != host or not pin.addresses:
+            raise httpcore.ConnectError(f"refused to connect to {host}: no address of it was vetted")
+        failures: list[httpcore.ConnectError | httpcore.ConnectTimeout] = []
+        for address in pin.addresses:
+            logger.debug("connecting to %s at %s", host, _authority(address, port))
+            try:
+                # An IP literal: nothing is resolved again. TLS still gets the name: httpcore passes the
+                # URL's host as server_hostname, so SNI and the certificate check are for the name.
+                return await self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failures.append(exc)  # the next vetted address, as a browser would (without the racing)
+        last = failures[-1]
+        tried = ", ".join(_authority(address, port) for address in pin.addresses)
+        raise type(last)(f"cannot connect to {host} at {tried}: {str(last) or type(last).__name__}") from last
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class PinningTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a network backend that connects only to the addresses HttpClient vetted.
+
+    Why a backend rather than the usual rewrite of the URL's host to the IP (plus a Host header and the
+    ``sni_hostname`` extension): httpcore pools connections by the URL's origin, so with IP URLs a TLS
+    connection opened and verified for one name would carry requests for another name on the same IP (the
+    rule behind a CDN) without that name's certificate ever being checked. Pinned at the socket, the pool,
+    the Host header, SNI, certificate verification and cookies all stay keyed by the name.
+
+    ``network_backend`` is what the pinned connections are opened with (tests pass a fake; the default is
+    httpcore's anyio backend). Connections kept alive are reused only for their own name, so a reused one
+    goes to an address vetted for that name by an earlier request.
+    """
+
+    def __init__(self, *, network_backend: httpcore.AsyncNetworkBackend | None = None) -> None:
+        super().__init__(trust_env=False, limits=POOL_LIMITS)
+        # httpx takes no network backend, so its pool (unused so far) is replaced by one with ours. Checked,
+        # because a renamed attribute would otherwise leave every connection silently unpinned.
+        if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
+            raise RuntimeError(
+                "httpx's transport has no connection pool to pin: naba.sources.http needs updating"
+            )
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=POOL_LIMITS.max_connections,
+            max_keepalive_connections=POOL_LIMITS.max_keepalive_connections,
+            keepalive_expiry=POOL_LIMITS.keepalive_expiry,
+            network_backend=_PinnedBackend(network_backend or httpcore.AnyIOBackend()),
+        )
+
+
+def _authority(address: str, port: int) -> str:
+    """``address:port``, with an IPv6 address in brackets (RFC 3986) so the port cannot be misread."""
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
 class HttpClient:
     """Fetch URLs politely; see the module docstring. Use ``async with HttpClient(policy) as client``.
 
-    ``transport`` replaces the network (``httpx.MockTransport`` in tests), ``clock`` the monotonic clock,
+    ``transport`` replaces the network (``httpx.MockTransport`` in tests; only the default
+    :class:`PinningTransport` pins connections to the vetted addresses), ``clock`` the monotonic clock,
     ``resolver`` the DNS lookup used by the SSRF guard (host -> IP strings; an injected resolver is called
     on the event loop and must not block, the default ``getaddrinfo`` runs in a worker thread), and ``rng``
     the source of backoff jitter.
@@ -254,7 +363,7 @@ class HttpClient:
         # trust_env=False: no proxy, netrc or certificate settings picked up from the environment at
         # request time (settings are resolved once, CONVENTIONS §4); redirects are ours to follow (SSRF).
         self._client = httpx.AsyncClient(
-            transport=transport,
+            transport=transport or PinningTransport(),
             timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
             follow_redirects=False,
             trust_env=False,
@@ -318,10 +427,10 @@ class HttpClient:
         redirects: list[str] = []
         attempts = 0
         while True:
-            await self._check_address(current)  # before robots.txt: a refused host costs no fetch at all
+            pin = await self._vet(current)  # before robots.txt: a refused host costs no fetch at all
             if robots and self.policy.respect_robots:
                 await self._check_robots(current)
-            reply, tries = await self._send_with_retries(current, headers)
+            reply, tries = await self._send_with_retries(current, headers, pin)
             attempts += tries
             if reply.location is None:
                 return _result(url, current, reply, headers, tuple(redirects), attempts)
@@ -340,11 +449,13 @@ class HttpClient:
         return target
 
     # -- retries ----------------------------------------------------------------------------------------
-    async def _send_with_retries(self, url: httpx.URL, headers: dict[str, str]) -> tuple[_Reply, int]:
+    async def _send_with_retries(
+        self, url: httpx.URL, headers: dict[str, str], pin: _Pin
+    ) -> tuple[_Reply, int]:
         attempt = 1
         while True:
             try:
-                return await self._send_once(url, headers), attempt
+                return await self._send_once(url, headers, pin), attempt
             except FetchError as exc:
                 exc.attempts = attempt
                 if not _retryable(exc) or attempt > self.policy.retries:
@@ -363,7 +474,7 @@ class HttpClient:
                     exc.message,
                 )
                 await self._clock.sleep(delay)
-                await self._check_address(url)  # DNS may have changed while we waited
+                pin = await self._vet(url)  # DNS may have changed while we waited: vet and pin again
                 attempt += 1
 
     def _retry_delay(self, attempt: int, retry_after: float | None) -> float:
@@ -374,21 +485,25 @@ class HttpClient:
         return self._rng.uniform(0.0, min(cap, self.policy.backoff_seconds * 2 ** (attempt - 1)))
 
     # -- one request ------------------------------------------------------------------------------------
-    async def _send_once(self, url: httpx.URL, headers: dict[str, str]) -> _Reply:
+    async def _send_once(self, url: httpx.URL, headers: dict[str, str], pin: _Pin) -> _Reply:
         total = self.policy.total_timeout
         try:
-            async with self._slot(_host_key(url)):
-                # The total deadline bounds the whole exchange, body included: httpx's read timeout is
-                # per chunk, so a server dripping one byte a second would otherwise never time out.
-                async with asyncio.timeout(total):
-                    async with self._client.stream("GET", url, headers=headers) as response:
-                        return await self._reply(response, str(url))
+            with _pinned(pin):
+                return await self._exchange(url, headers)
         except TimeoutError as exc:
             raise FetchError("timeout", str(url), f"no complete response within {total:g}s") from exc
         except httpx.TimeoutException as exc:
             raise FetchError("timeout", str(url), f"{type(exc).__name__}: {exc}") from exc
         except httpx.TransportError as exc:
             raise FetchError("connect", str(url), f"{type(exc).__name__}: {exc}") from exc
+
+    async def _exchange(self, url: httpx.URL, headers: dict[str, str]) -> _Reply:
+        async with self._slot(_host_key(url)):
+            # The total deadline bounds the whole exchange, body included: httpx's read timeout is
+            # per chunk, so a server dripping one byte a second would otherwise never time out.
+            async with asyncio.timeout(self.policy.total_timeout):
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    return await self._reply(response, str(url))
 
     async def _reply(self, response: httpx.Response, url: str) -> _Reply:
         status, headers = response.status_code, response.headers
@@ -486,32 +601,32 @@ class HttpClient:
             gate.delay = max(gate.delay, min(delay, self.policy.max_backoff_seconds))
 
     # -- the SSRF guard ---------------------------------------------------------------------------------
-    async def _check_address(self, url: httpx.URL) -> None:
-        """Refuse a host that is or resolves to a non-public address, unless the policy allows it.
+    async def _vet(self, url: httpx.URL) -> _Pin:
+        """Resolve ``url``'s host once; refuse it if any address is non-public (unless the policy allows).
 
-        This checks the addresses *we* resolve; httpx resolves again when it connects, so a DNS server
-        that answers a public address now and a private one a moment later (DNS rebinding) slips past
-        this check. Closing that gap means connecting to the checked address itself (a custom transport);
-        until then the guard stops plain SSRF (links and redirects to internal hosts), not rebinding.
+        The result is the pin: :class:`PinningTransport` connects to these addresses and no others, so a
+        name that answers a public address now and a private one a moment later (DNS rebinding) is never
+        looked up again between this check and the connection.
         """
-        if self.policy.allow_private_addresses:
-            return
-        host = url.host
+        host = url.raw_host.decode("ascii")  # the name as httpcore will connect to it (IDNA-encoded)
         try:
             addresses = [str(ipaddress.ip_address(host))]
         except ValueError:
             addresses = await self._resolve(host, str(url))
-        blocked = [address for address in addresses if _blocked(address)]
-        if blocked:
-            raise FetchError("blocked_address", str(url), f"{host} is a non-public address ({blocked[0]})")
+        if not self.policy.allow_private_addresses:
+            blocked = [address for address in addresses if _blocked(address)]
+            if blocked:
+                raise FetchError(
+                    "blocked_address", str(url), f"{url.host} is a non-public address ({blocked[0]})"
+                )
+        return _Pin(host, tuple(dict.fromkeys(addresses)))
 
     async def _resolve(self, host: str, url: str) -> list[str]:
-        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
         try:
             if self._resolve_in_thread:
-                addresses = await asyncio.to_thread(self._resolver, ascii_host)
+                addresses = await asyncio.to_thread(self._resolver, host)
             else:
-                addresses = self._resolver(ascii_host)
+                addresses = self._resolver(host)
         except (OSError, UnicodeError) as exc:
             # "No such name" will not change a second later (the next poll asks again); a temporary
             # resolver failure (EAI_AGAIN) might, so only that one is retried.
@@ -544,8 +659,9 @@ def _host_key(url: httpx.URL) -> str:
 
 
 def _system_resolver(host: str) -> list[str]:
+    """The addresses of ``host`` in getaddrinfo's order (RFC 6724 preference): the order they are tried."""
     infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return sorted({str(info[4][0]) for info in infos})
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _blocked(address: str) -> bool:
