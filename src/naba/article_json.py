@@ -98,29 +98,49 @@ def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
+def _opt_map(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise InputError(f"field {key!r} must be an object")
+    return value
+
+
+def _map_list(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise InputError(f"field {key!r} must be a list of objects")
+    return value
+
+
+def _image(data: Mapping[str, Any]) -> Image:
+    caption = data.get("caption")
+    if caption is not None and not isinstance(caption, str):
+        raise InputError("field 'caption' of an image must be a string")
+    return Image(url=data["url"], caption=caption)
+
+
 def article_from_json(data: Mapping[str, Any], *, default_provenance: Provenance) -> Article:
-    """Build an article from naba's JSON; a missing id is derived by the identity rule."""
+    """Build an article from naba's JSON; a missing id is derived by the identity rule.
+
+    A field of the wrong type (a number for a title, a list for the provenance) raises :class:`InputError`
+    naming it.
+    """
     title = _opt_str(data, "title") or ""
     body = _str_list(data, "body_paragraphs")
     lead = _opt_str(data, "lead")
-    prov_data = data.get("provenance") or {}
+    prov_data = _opt_map(data, "provenance")
+    fetched_at = _opt_str(prov_data, "fetched_at")
     provenance = Provenance(
-        source=prov_data.get("source") or default_provenance.source,
-        fetched_at=(
-            dt.datetime.fromisoformat(prov_data["fetched_at"])
-            if prov_data.get("fetched_at")
-            else default_provenance.fetched_at
-        ),
-        raw_sha256=prov_data.get("raw_sha256") or default_provenance.raw_sha256,
+        source=_opt_str(prov_data, "source") or default_provenance.source,
+        fetched_at=dt.datetime.fromisoformat(fetched_at) if fetched_at else default_provenance.fetched_at,
+        raw_sha256=_opt_str(prov_data, "raw_sha256") or default_provenance.raw_sha256,
     )
     url, canonical = _opt_str(data, "url"), _opt_str(data, "canonical_url")
     first = lead or (body[0] if body else "")
     article_id = _opt_str(data, "id") or article_identity(
         canonical_url=canonical, url=url, title=title, first_paragraph=first
     )
-    images = tuple(
-        Image(url=i["url"], caption=i.get("caption")) for i in data.get("images") or [] if i.get("url")
-    )
+    images = tuple(_image(i) for i in _map_list(data, "images") if _opt_str(i, "url"))
     embedded = _opt_str(data, "embedded_in")
     return Article(
         id=ArticleId(article_id),
@@ -140,5 +160,5 @@ def article_from_json(data: Mapping[str, Any], *, default_provenance: Provenance
         related_headlines=_str_list(data, "related_headlines"),
         embedded_in=ArticleId(embedded) if embedded else None,
         provenance=provenance,
-        evidence={str(k): str(v) for k, v in (data.get("evidence") or {}).items()},
+        evidence={str(k): str(v) for k, v in _opt_map(data, "evidence").items()},
     )

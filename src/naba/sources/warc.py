@@ -16,8 +16,13 @@ Contract
     without article text. Most of a news crawl is section fronts, tag pages and redirects; a failure row
     for each would bury the real failures listed by ``naba failures``. A summary of skips by reason is
     logged at info level when the archive ends.
+* A record of any type cut off by the end of the archive (in its WARC headers, its HTTP headers or its
+  payload) is a failure at its location, never a skip: only the last record of an archive can be cut off.
 * A corrupt archive (bad gzip member, garbage between records) stops the reading: the records before it
-  are kept and one failure names the archive and the offset of the last good record.
+  are kept and one failure names the archive and the offset of the last good record. Every gzip member is
+  checked as it passes (:class:`_GzipCheck`): one cut short, which fastwarc reads without a word, is one
+  failure naming the member's byte offset, after the records before it.
+* An archive of zero bytes is one failure ("empty file").
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ import datetime as dt
 import io
 import logging
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Any, Final
 from urllib.parse import urlsplit
 
 from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader, WarcReader
@@ -76,6 +82,11 @@ HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
 # keeps the WARC-Date pre-check on ``since`` from dropping it.
 _SINCE_SLACK: Final = dt.timedelta(days=1)
 _READ_CHUNK: Final = 64 * 1024
+_GZIP_MAGIC: Final = b"\x1f\x8b"
+# Largest piece of a gzip member inflated at once by the member check (and dropped): bounds its memory.
+_CHECK_OUTPUT: Final = 1024 * 1024
+_CUT_OFF: Final = "truncated record"
+_START: Final = "the start"
 
 
 class SkipReason(StrEnum):
@@ -187,8 +198,12 @@ def read_warc_stream(
     """Like :func:`read_warc` on an open binary stream (a file, a zip member); ``location`` names it."""
     skipped: Counter[SkipReason] = Counter()
     articles = failures = 0
-    last_good = "the start"
-    records = ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True)
+    last_good = _START
+    last_cut = False  # the last record was reported as cut off
+    checked = _GzipCheck(stream)
+    stopped = False  # by a failure that says it all
+    # Every record type, not only responses: a cut-off request or metadata record is a truncated archive too.
+    records = ArchiveIterator(checked, parse_http=True)
     while True:
         try:
             record = next(records)
@@ -197,9 +212,14 @@ def read_warc_stream(
         except OSError as exc:  # fastwarc reports corrupt gzip and broken WARC headers as OSError
             failures += 1
             yield _failure(location, InputError(f"unreadable archive after {last_good}: {exc}"))
+            stopped = True
             break
-        item_location, last_good = _record_location(location, record)
+        item_location, anchor = _record_location(location, record)
         outcome = _record_item(record, item_location, filter, max_record_bytes)
+        last_cut = isinstance(outcome, InputItem) and _is_cut(outcome)
+        if outcome is None:
+            continue
+        last_good = anchor
         if isinstance(outcome, SkipReason):
             skipped[outcome] += 1
             outcome = InputItem(item_location)
@@ -208,8 +228,95 @@ def read_warc_stream(
         else:
             articles += 1
         yield outcome
+    problem = None if stopped else checked.problem(last_cut)
+    if problem:
+        failures += 1
+        after = f", after {last_good}" if last_good != _START else ""
+        yield _failure(location, InputError(problem + after))
     reasons = ", ".join(f"{reason}={count}" for reason, count in sorted(skipped.items())) or "none"
     log.info("%s: %d articles, %d failures, skipped: %s", location, articles, failures, reasons)
+
+
+class _GzipCheck:
+    """The archive's bytes, passed on to fastwarc unchanged, with every gzip member checked on the way.
+
+    fastwarc reads a gzip member that is cut short (a download that stopped) as if it ended there: a record
+    cut inside the member's first bytes vanished without a word. Inflating each member a second time here
+    (output dropped, at most :data:`_CHECK_OUTPUT` bytes at a time) tells a member cut short, with its
+    offset in the archive. It never raises: fastwarc stops by itself on undecodable data or a bad CRC (an
+    OSError, reported as such), and the records before a bad member are kept.
+    Cost: a 100 MB .warc.gz (292 MB of pages) went through fastwarc in 1.0 s alone, 2.8 s checked; its
+    extraction takes minutes.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.offset = 0
+        self._gzip: bool | None = None  # decided by the first bytes
+        self._member: Any = None  # the zlib decompressor of the member being read
+        self._member_start = 0
+        self._member_head = b""  # its first two bytes
+        self._problem: str | None = None
+        self._cut_short = False
+
+    def tell(self) -> int:  # fastwarc asks once, at the start
+        return self.offset
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if (offset, whence) in ((self.offset, 0), (0, 1)):
+            return self.offset
+        raise io.UnsupportedOperation("the archive is read as a stream")
+
+    def close(self) -> None:
+        """The stream belongs to the caller, who closes it."""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        if self._gzip is None and data:
+            self._gzip = data.startswith(_GZIP_MAGIC)
+        if self._gzip and self._problem is None:
+            self._check(data)
+        self.offset += len(data)
+        return data
+
+    def _check(self, data: bytes) -> None:
+        if not data:
+            # a line end after the last member (fastwarc takes it too) is not a member
+            if self._member is not None and self._member_head.strip():
+                self._cut_short = True
+                self._problem = f"the gzip member at byte {self._member_start} is cut short"
+            return
+        position = 0
+        while position < len(data):
+            if self._member is None:
+                self._member = zlib.decompressobj(wbits=31)
+                self._member_start = self.offset + position
+                self._member_head = b""
+            chunk = data[position:]
+            self._member_head += chunk[: 2 - len(self._member_head)]
+            try:
+                self._member.decompress(chunk, _CHECK_OUTPUT)
+                while self._member.unconsumed_tail and not self._member.eof:
+                    self._member.decompress(self._member.unconsumed_tail, _CHECK_OUTPUT)
+            except zlib.error as exc:
+                self._problem = f"the gzip member at byte {self._member_start} is corrupt ({exc})"
+                return
+            if not self._member.eof:
+                return
+            position += len(chunk) - len(self._member.unused_data)
+            self._member = None
+
+    def problem(self, last_record_cut: bool) -> str | None:
+        """What is wrong with the archive as a whole, once fastwarc is done with it."""
+        if self.offset == 0:
+            return "empty file"
+        if self._cut_short and last_record_cut:
+            return None  # already reported, at the record it cut
+        return self._problem
+
+
+def _is_cut(item: InputItem) -> bool:
+    return item.failure is not None and item.failure.message.startswith(_CUT_OFF)
 
 
 def _record_location(location: str, record: WarcRecord) -> tuple[str, str]:
@@ -221,13 +328,19 @@ def _record_location(location: str, record: WarcRecord) -> tuple[str, str]:
 
 def _record_item(
     record: WarcRecord, location: str, filter: WarcFilter, max_bytes: int
-) -> InputItem | SkipReason:
-    """The record's article, a failure, or why it was skipped."""
+) -> InputItem | SkipReason | None:
+    """The record's article, a failure, why it was skipped, or None for a record that is not a response."""
+    cut = _cut_off(record, consume=record.record_type != WarcRecordType.response)
+    if cut is not None:
+        return _failure(location, InputError(cut))
+    if record.record_type != WarcRecordType.response:
+        return None  # request, warcinfo, metadata, revisit ...: ignored
     url = record.headers.get("WARC-Target-URI") or ""
     fetched_at = _warc_date(record)
     skip = _skip_before_reading(record, url, fetched_at, filter)
     if skip is not None:
-        return _skipped(location, skip, url)
+        cut = _cut_off(record, consume=True)  # a record cut in its HTTP headers looks like one to skip
+        return _failure(location, InputError(cut)) if cut else _skipped(location, skip, url)
     try:
         content = _payload(record, max_bytes)
     except NabaError as exc:
@@ -307,8 +420,25 @@ def _payload(record: WarcRecord, max_bytes: int) -> bytes:
     except OSError as exc:  # a gzip member that breaks inside the record
         raise InputError(f"unreadable record: {exc}") from exc
     if len(raw) < expected:
-        raise InputError(f"truncated record: {len(raw)} of {expected} payload bytes")
+        raise InputError(f"{_CUT_OFF}: {len(raw)} of {expected} payload bytes")
     return _decode_body(raw, record, max_bytes)
+
+
+def _cut_off(record: WarcRecord, *, consume: bool) -> str | None:
+    """Why the record is cut off by the end of the archive, or None; ``consume`` reads the rest of its block
+    (without keeping it) to see whether it is all there.
+
+    A record cut in its WARC headers comes without a Content-Length (or with part of one, which the rest
+    of the block then falls short of); one cut in its HTTP headers falls short of its Content-Length.
+    """
+    if not (record.headers.get("Content-Length") or "").strip().isdigit():
+        return f"{_CUT_OFF}: its WARC headers are cut off (at byte {record.stream_pos})"
+    if consume:
+        expected = record.content_length
+        read = record.consume()
+        if read < expected:
+            return f"{_CUT_OFF}: {read} of {expected} bytes after its headers (at byte {record.stream_pos})"
+    return None
 
 
 def _read_up_to(reader: WarcReader, limit: int) -> bytes:
@@ -333,7 +463,6 @@ _CONTENT_DECODERS: dict[str, Callable[[bytes], WarcReader]] = {
     "br": lambda raw: BrotliReader(io.BytesIO(raw)),
 }
 _GZIP_CODINGS = frozenset({"gzip", "x-gzip"})
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _decode_body(raw: bytes, record: WarcRecord, max_bytes: int) -> bytes:
