@@ -18,13 +18,14 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from typing import Final
 
 from naba.enrich.entities import Entity, extract_entities
 from naba.enrich.keywords import CounterFrequencies, article_keywords, candidates
 from naba.store.base import EntityMention, KeywordRow
 from naba.types import Article, ArticleId
+from naba.workers import process_pool
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class TermsPool:
         """``executor``: a pool shared with other work (the caller shuts it down); else one of ``workers``."""
         self._owned = executor is None
         self._pool: Executor | None = (
-            executor if executor is not None else ProcessPoolExecutor(workers) if workers > 1 else None
+            executor if executor is not None else process_pool(workers) if workers > 1 else None
         )
 
     def submit(self, articles: Sequence[Article]) -> list[Future[Terms]]:

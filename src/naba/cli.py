@@ -49,10 +49,10 @@ def _progress(label: str, enabled: bool) -> Iterator[Any]:
         yield lambda n: bar.advance(task, n)
 
 
-def _open_naba(settings: Settings, *, sync_index: bool = True) -> Any:
+def _open_naba(settings: Settings, *, sync_index: bool = True, wait: bool = True) -> Any:
     from naba.pipeline import Naba
 
-    return Naba.open(settings, sync_index=sync_index)
+    return Naba.open(settings, sync_index=sync_index, wait=wait)
 
 
 class _JsonLogFormatter(logging.Formatter):
@@ -140,7 +140,10 @@ def ingest(
     )
 
     def run() -> Any:
-        with _open_naba(settings) as naba, _progress("ingest", not as_json and err.is_terminal) as bar:
+        with (
+            _open_naba(settings, wait=False) as naba,
+            _progress("ingest", not as_json and err.is_terminal) as bar,
+        ):
             return naba.ingest(paths, progress=bar, warc_filter=warc_filter)
 
     report = _run(run)
@@ -171,6 +174,24 @@ def reindex(settings: Settings, as_json: bool) -> None:
 
     count = _run(run)
     _emit({"indexed": count}) if as_json else click.echo(f"indexed {count} articles")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stats(settings: Settings, as_json: bool) -> None:
+    """What the database holds, and how far the search index and the understanding lag behind it."""
+
+    def run() -> dict[str, Any]:
+        with _open_naba(settings, sync_index=False) as naba:
+            return dict(naba.stats())
+
+    data = _run(run)
+    if as_json:
+        _emit(data)
+        return
+    for key, value in data.items():
+        click.echo(f"{key:>16}  {value}")
 
 
 @main.command()
@@ -292,7 +313,9 @@ def search(
     )
 
     def run() -> Any:
-        with _open_naba(settings, sync_index=False) as naba:
+        # A reader catches the index up to the database (a killed ingest may have left it behind), unless
+        # another process is writing the index right now: that one catches up itself.
+        with _open_naba(settings, wait=False) as naba:
             return naba.search(request)
 
     results = _run(run)
@@ -492,13 +515,19 @@ _KIND_CHOICES: dict[str, EntityKindName] = {"PER": "PER", "LOC": "LOC", "ORG": "
 @click.pass_obj
 def serve(settings: Settings, host: str | None, port: int | None) -> None:
     """Serve the web reader."""
+    from naba.pipeline import IndexFollower
     from naba.web.app import serve as serve_app
 
-    naba = _run(lambda: _open_naba(settings))
+    naba = _run(lambda: _open_naba(settings, wait=False))
     err.print(
         f"naba reader on http://{host or settings.host}:{port or settings.port}/  ({naba.store.count()} articles)"
     )
-    serve_app(naba, host or settings.host, port or settings.port)
+    # Articles that `ingest` or `watch` store while the reader runs become searchable without a restart.
+    follower = IndexFollower(settings).start()
+    try:
+        serve_app(naba, host or settings.host, port or settings.port)
+    finally:
+        follower.stop()
 
 
 @main.command()

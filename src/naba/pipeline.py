@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from naba.errors import InputError, SearchError
+from naba.errors import InputError, NabaError, SearchError
 from naba.identity import identity_text
 from naba.search.service import SearchService
 from naba.search.tantivy_index import TantivyIndex
 from naba.sources.files import InputItem, read_inputs
 from naba.store.base import StoredArticle
+from naba.store.leases import Lease
 from naba.store.sqlite import SQLiteStore
 from naba.text.analyzer import get_analyzer
 from naba.types import (
@@ -39,6 +40,7 @@ from naba.types import (
     StageFailure,
     StoreOutcome,
 )
+from naba.workers import process_pool, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +139,7 @@ class AnalysisPool:
         self.analyzer_name = analyzer_name
         self._owned = executor is None
         self._pool: Executor | None = (
-            executor if executor is not None else ProcessPoolExecutor(workers) if workers > 1 else None
+            executor if executor is not None else process_pool(workers) if workers > 1 else None
         )
         self._pending: list[tuple[list[Article], Future[list[TextAnalysis]]]] = []
 
@@ -181,8 +183,39 @@ def _chunks(stored: Iterator[StoredArticle], batch_size: int) -> Iterator[tuple[
         yield last_seq, batches
 
 
-def worker_count(setting: int) -> int:
-    return setting if setting > 0 else max(1, os.cpu_count() or 1)
+class IndexFollower:
+    """Keeps the search index up with a database other processes write to (``naba serve`` runs one).
+
+    A thread with its own connection and index handle: every ``every`` seconds it indexes what was committed
+    since the index's watermark, unless another process holds the index writer (which catches up itself).
+    The reader's own :class:`Naba` reloads its searcher when the watermark moves.
+    """
+
+    def __init__(self, settings: Any, every: float = 5.0) -> None:
+        self._settings = settings
+        self._every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="naba-index-follower", daemon=True)
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        naba = Naba.open(self._settings, sync_index=False)
+        try:
+            while not self._stop.is_set():
+                try:
+                    naba.sync_index(wait=False)
+                except NabaError as exc:  # logged and retried: a reader must keep serving
+                    log.warning("catching up the search index failed: %s", exc)
+                self._stop.wait(self._every)
+        finally:
+            naba.close()
 
 
 class Naba:
@@ -194,39 +227,75 @@ class Naba:
         self.index = index
         self.analyzer = get_analyzer(settings.analyzer)
         self._search = SearchService(store, index, self.analyzer)
+        self._index_lease = Lease(Path(str(settings.index_path) + ".lock"), "search index writer")
+        self._seen_index_seq = -1
 
     @classmethod
-    def open(cls, settings: Any, *, sync_index: bool = True) -> Self:
+    def open(cls, settings: Any, *, sync_index: bool = True, wait: bool = True) -> Self:
+        """Open the store and index; ``sync_index`` catches the index up (waiting for the index writer, or
+        with ``wait=False`` leaving it to the process that holds it)."""
         store = SQLiteStore(settings.db)
         index = TantivyIndex(
             settings.index_path, analyzer=settings.analyzer, title_boost=settings.title_boost
         )
         naba = cls(settings, store, index)
         if sync_index:
-            naba.sync_index()
+            naba.sync_index(wait=wait)
         return naba
 
     # -- index upkeep ---------------------------------------------------------------------------------
+    # One process at a time writes the index (tantivy allows one writer); the others either wait for the
+    # lease (ingest: its rows must be searchable when it returns) or leave the work to its holder (readers,
+    # the watch loop), which catches up with everything committed before it lets go.
     def index_is_current(self) -> bool:
         return self.store.get_state(_STATE_INDEX_ANALYZER) == self.analyzer.name
 
-    def sync_index(self, progress: Progress | None = None) -> int:
-        """Bring the index up to the store; rebuilds it when the analyzer changed. Returns articles indexed."""
-        if not self.index_is_current():
-            if self.store.count():
-                log.info(
-                    "search index was built with another analyzer: rebuilding with %s", self.analyzer.name
-                )
-            return self.reindex(progress)
-        since = int(self.store.get_state(_STATE_INDEX_SEQ) or 0)
-        return self._index_since(since, progress)
+    def index_seq(self) -> int:
+        """The store's ``change_seq`` up to which the search index is committed."""
+        return int(self.store.get_state(_STATE_INDEX_SEQ) or 0)
+
+    def sync_index(self, progress: Progress | None = None, *, wait: bool = True) -> int:
+        """Bring the index up to the store; rebuilds it when the analyzer changed. Returns articles indexed.
+
+        ``wait=False``: when another process is writing the index, return 0 at once (it catches up).
+        """
+        with self._index_lease.hold(wait=wait) as held:
+            if not held:
+                return 0
+            done = 0
+            if not self.index_is_current():
+                if self.store.count():
+                    log.info(
+                        "search index was built with another analyzer: rebuilding with %s", self.analyzer.name
+                    )
+                done += self._rebuild(progress)
+            # Rows committed by other writers while this one indexed are caught up before the lease goes.
+            while self.index_seq() < self.store.max_change_seq():
+                done += self._index_since(self.index_seq(), progress)
+        self._reload_if_moved()
+        return done
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the whole index from the database."""
+        with self._index_lease.hold():
+            done = self._rebuild(progress)
+            while self.index_seq() < self.store.max_change_seq():
+                done += self._index_since(self.index_seq(), progress)
+        self._reload_if_moved()
+        return done
+
+    def _rebuild(self, progress: Progress | None) -> int:
         self.index.clear()
         self.store.set_state(_STATE_INDEX_SEQ, "0")
         self.store.set_state(_STATE_INDEX_ANALYZER, self.analyzer.name)
         return self._index_since(0, progress)
+
+    def _reload_if_moved(self) -> None:
+        """Let this process's searcher see what another process committed to the index since it looked."""
+        seq = self.index_seq()
+        if seq != self._seen_index_seq:
+            self.index.reload()
+            self._seen_index_seq = seq
 
     def _index_since(self, since: int, progress: Progress | None) -> int:
         analysis = AnalysisPool(self.analyzer.name, worker_count(self.settings.ingest_workers))
@@ -342,13 +411,33 @@ class Naba:
         """Duplicates, stories and threads of the articles stored since the last run (``naba.understand``)."""
         from naba.understand import understand
 
-        return understand(self, progress)
+        # Two runs at once would both cluster the same new articles; the second waits, then finds little.
+        with Lease(Path(self.settings.db + ".understand.lock"), "understanding run").hold():
+            return understand(self, progress)
 
     # -- search ---------------------------------------------------------------------------------------
     def search(self, query: SearchQuery, *, highlight: bool = True) -> SearchResults:
         if not self.index_is_current() and self.store.count():
             raise SearchError("the search index is out of date; run `naba reindex`")
+        self._reload_if_moved()
         return self._search.search(query, highlight=highlight)
+
+    def stats(self) -> dict[str, Any]:
+        """What the database and its projections hold, and how far each projection lags the store."""
+        from naba.understand import STATE_UNDERSTAND_SEQ
+
+        counts = self.store.counts()
+        understand_seq = int(self.store.get_state(STATE_UNDERSTAND_SEQ) or 0)
+        return {
+            "db": str(self.settings.db),
+            **counts,
+            "index_seq": self.index_seq(),
+            "index_docs": self.index.count(),
+            "index_lag": counts["change_seq"] - self.index_seq(),
+            "understand_seq": understand_seq,
+            "understand_lag": counts["change_seq"] - understand_seq,
+            "index_analyzer": self.store.get_state(_STATE_INDEX_ANALYZER),
+        }
 
     # -- lifecycle ------------------------------------------------------------------------------------
     def close(self) -> None:

@@ -27,7 +27,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
@@ -40,6 +40,7 @@ from naba.stories import StoryMerge, StoryStream, StreamEvent, ThreadLink
 from naba.stories.clustering import KEEP_WINDOW
 from naba.stories.threads import THREAD_WINDOW
 from naba.types import AnalyzedArticle, Article, ArticleId
+from naba.workers import process_pool, worker_count
 
 if TYPE_CHECKING:
     from naba.pipeline import Naba
@@ -197,7 +198,7 @@ def analyzed_batches(
 ) -> Iterator[list[AnalyzedArticle]]:
     """The articles of ``ids`` analyzed, in order, in batches (in ``executor``, else a process pool of its
     own when configured)."""
-    from naba.pipeline import AnalysisPool, worker_count
+    from naba.pipeline import AnalysisPool
 
     size = naba.settings.ingest_batch
     analysis = AnalysisPool(naba.analyzer.name, worker_count(naba.settings.ingest_workers), executor)
@@ -214,8 +215,6 @@ def analyzed_batches(
 
 def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport:
     """Bring the understanding tables up to the store (see the module contract)."""
-    from naba.pipeline import worker_count
-
     started = time.monotonic()
     report = UnderstandReport()
     store = naba.store
@@ -235,7 +234,7 @@ def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport
     workers = worker_count(naba.settings.ingest_workers)
     # One pool for analysis and entities/keywords: one worker per core instead of a pool of each competing
     # for the cores, and each worker's analyzer cache (token -> stems) serves both kinds of task.
-    executor: Executor | None = ProcessPoolExecutor(workers) if workers > 1 else None
+    executor: Executor | None = process_pool(workers) if workers > 1 else None
     terms = TermsPool(workers, executor)
     try:
         _replay(naba, recorder, pending, report, progress, executor)

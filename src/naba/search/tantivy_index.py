@@ -94,6 +94,10 @@ class TantivyIndex:
             self._writer = None
         self._index.reload()
 
+    def reload(self) -> None:
+        """See the segments committed since this index was opened (by this or another process)."""
+        self._index.reload()
+
     def clear(self) -> None:
         """Drop every document (used by ``naba reindex``)."""
         if self._writer is not None:

@@ -110,7 +110,8 @@ async def watch(
                 if task in done:
                     _collect(task, running.pop(task), poller, report, on_poll)
             if time.monotonic() - last_index >= INDEX_EVERY:
-                poller.naba.sync_index()
+                # Another process holding the index writer catches these rows up; the final sync waits.
+                poller.naba.sync_index(wait=False)
                 last_index = time.monotonic()
         report.stopped = stop.is_set()
         await _finish(running, poller, report, on_poll)

@@ -209,4 +209,13 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX source_items_by_link ON source_items(source_id, link)
     """,
+    # A failure is recorded once per input and what went wrong: re-running a killed or repeated ingest
+    # counts it again (``seen``, ``at`` = last time) instead of listing it twice.
+    6: """
+    DELETE FROM failures WHERE seq NOT IN (
+        SELECT max(seq) FROM failures GROUP BY stage, location, error_type, message
+    );
+    ALTER TABLE failures ADD COLUMN seen INTEGER NOT NULL DEFAULT 1;
+    CREATE UNIQUE INDEX failures_once ON failures(stage, location, error_type, message)
+    """,
 }

@@ -6,15 +6,23 @@ nothing half-written. Identity and change detection: an article is its id (see `
 same id with the same content hash changes nothing, a changed one is updated and the previous version is
 copied to ``article_versions``. ``change_seq`` grows with every stored or updated article so that derived
 indexes can catch up from a watermark.
+
+Several processes may write one file (two ``naba ingest``, ``watch`` and ``understand``): every write is a
+``BEGIN IMMEDIATE`` transaction, so writers take turns, and ``change_seq`` is allocated *inside* it from the
+table itself. Sequence numbers therefore follow commit order, which is what lets a projection trust that
+nothing below its watermark can still appear. A row is never replaced across identities: an article is
+inserted or updated by its id, and a clash on ``change_seq`` would be an error, not a silent delete.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +37,12 @@ from naba.types import Article, ArticleId, Provenance, PublishedTime, StageFailu
 
 log = logging.getLogger(__name__)
 
+# Each attempt to start a write waits this long inside SQLite; a writer keeps trying for WRITE_WAIT_SECONDS
+# (another process's batch is short, a migration or a large understanding batch longer) and says so.
+_BUSY_TIMEOUT_MS = 2_000
+WRITE_WAIT_SECONDS = 600.0
+_WAIT_NOTICE_SECONDS = 5.0
+
 # SQLite limits the number of bound parameters per statement; stay well below it when using IN (...).
 _IN_CHUNK = 500
 
@@ -36,6 +50,12 @@ _COLUMNS = (
     "id, url, canonical_url, publisher, original_source, language, title, published, published_ts, "
     "embedded_in, content_sha256, raw_sha256, source, fetched_at, ingested_at, analyzer, version, "
     "change_seq, doc"
+)
+
+
+_UPSERT_ARTICLE = (
+    f"INSERT INTO articles ({_COLUMNS}) VALUES ({','.join('?' * 19)}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in _COLUMNS.split(",") if c.strip() != "id")
 )
 
 
@@ -71,7 +91,6 @@ class SQLiteStore(UnderstandingTables, SourceTables):
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         if not read_only:
             self._migrate()
-        self._next_seq = self._max_seq() + 1
 
     def _connect(self) -> sqlite3.Connection:
         if self.read_only:
@@ -80,34 +99,44 @@ class SQLiteStore(UnderstandingTables, SourceTables):
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            # Before switching to WAL: two processes opening a new file at once wait for each other.
+            db.execute(f"PRAGMA busy_timeout={WRITE_WAIT_SECONDS * 1000:.0f}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA busy_timeout=10000")
+        db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         db.row_factory = sqlite3.Row
         return db
 
     # -- schema ---------------------------------------------------------------------------------------
     def _migrate(self) -> None:
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        done = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
+        with self._transaction():
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+        done = self._applied_migrations()
         if done and max(done) > max(MIGRATIONS):
             raise StoreError(f"{self.path} has schema version {max(done)}, newer than this naba knows")
         for number in sorted(set(MIGRATIONS) - done):
-            log.info("applying migration %d to %s", number, self.path)
             with self._transaction():
+                # Another process opening the same new file may have applied it while this one waited.
+                if number in self._applied_migrations():
+                    continue
+                log.info("applying migration %d to %s", number, self.path)
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
                         self._db.execute(statement)
                 self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, _now()))
+
+    def _applied_migrations(self) -> set[int]:
+        return {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
 
     def schema_version(self) -> int:
         row = self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()
         return int(row[0] or 0)
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, str(self.path))
 
     def _max_seq(self) -> int:
         try:
@@ -122,14 +151,21 @@ class SQLiteStore(UnderstandingTables, SourceTables):
         hashes = [content_hash(a) for a in articles]
         with self._transaction():
             known = self._known_hashes([a.id for a in articles])
+            # Allocated under the write lock: no other process can hand out the same numbers.
+            seqs = itertools.count(self._max_seq() + 1)
             outcomes = []
             for article, digest in zip(articles, hashes, strict=True):
-                outcomes.append(self._put_one(article, digest, analyzer, known))
+                outcomes.append(self._put_one(article, digest, analyzer, known, seqs))
                 known[article.id] = digest
         return outcomes
 
     def _put_one(
-        self, article: Article, digest: str, analyzer: str, known: dict[ArticleId, str]
+        self,
+        article: Article,
+        digest: str,
+        analyzer: str,
+        known: dict[ArticleId, str],
+        seqs: Iterator[int],
     ) -> StoreOutcome:
         previous = known.get(article.id)
         if previous == digest:
@@ -137,8 +173,8 @@ class SQLiteStore(UnderstandingTables, SourceTables):
         version = 1
         if previous is not None:
             version = self._archive_current(article.id) + 1
-        row = self._row(article, digest, analyzer, version)
-        self._db.execute(f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES ({','.join('?' * 19)})", row)
+        row = self._row(article, digest, analyzer, version, next(seqs))
+        self._db.execute(_UPSERT_ARTICLE, row)
         return StoreOutcome.STORED if previous is None else StoreOutcome.UPDATED
 
     def _archive_current(self, article_id: ArticleId) -> int:
@@ -149,9 +185,7 @@ class SQLiteStore(UnderstandingTables, SourceTables):
         )
         return int(row["version"])
 
-    def _row(self, article: Article, digest: str, analyzer: str, version: int) -> tuple[Any, ...]:
-        seq = self._next_seq
-        self._next_seq += 1
+    def _row(self, article: Article, digest: str, analyzer: str, version: int, seq: int) -> tuple[Any, ...]:
         prov = article.provenance
         doc = json.dumps(article_to_json(article), ensure_ascii=False)
         return (
@@ -193,7 +227,10 @@ class SQLiteStore(UnderstandingTables, SourceTables):
             return
         with self._transaction():
             self._db.executemany(
-                "INSERT INTO failures (stage, location, error_type, message, at) VALUES (?, ?, ?, ?, ?)", rows
+                "INSERT INTO failures (stage, location, error_type, message, at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (stage, location, error_type, message) "
+                "DO UPDATE SET at = excluded.at, seen = seen + 1",
+                rows,
             )
 
     def set_state(self, key: str, value: str) -> None:
@@ -243,6 +280,25 @@ class SQLiteStore(UnderstandingTables, SourceTables):
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def counts(self) -> dict[str, int]:
+        """Rows of each kind a user checks after a crash (``naba stats``)."""
+        tables = {
+            "articles": "articles",
+            "versions": "article_versions",
+            "failures": "failures",
+            "understood": "understanding",
+            "stories": "stories",
+            "duplicate_groups": "dup_groups",
+            "sources": "sources",
+        }
+        counts = {
+            name: int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # names are ours
+            for name, table in tables.items()
+        }
+        counts["change_seq"] = self._max_seq()
+        counts["schema_version"] = self.schema_version()
+        return counts
+
     def max_change_seq(self) -> int:
         return self._max_seq()
 
@@ -262,7 +318,7 @@ class SQLiteStore(UnderstandingTables, SourceTables):
 
     def failures(self, *, limit: int = 100) -> list[StageFailure]:
         rows = self._db.execute(
-            "SELECT stage, location, error_type, message, at FROM failures ORDER BY seq DESC LIMIT ?",
+            "SELECT stage, location, error_type, message, at FROM failures ORDER BY at DESC, seq DESC LIMIT ?",
             (limit,),
         ).fetchall()
         return [
@@ -288,16 +344,45 @@ class SQLiteStore(UnderstandingTables, SourceTables):
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (the connection runs in autocommit mode)."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (the connection runs in autocommit mode).
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    While another process writes, it waits its turn (logging once that it waits, then every few seconds),
+    and gives up with a :class:`StoreError` after :data:`WRITE_WAIT_SECONDS`, before writing anything.
+    """
+
+    def __init__(self, db: sqlite3.Connection, name: str) -> None:
         self._db = db
+        self._name = name
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        noticed = 0.0
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise StoreError(f"{self._name}: {exc}") from exc
+            waited = time.monotonic() - started
+            if waited >= WRITE_WAIT_SECONDS:
+                raise StoreError(
+                    f"{self._name} is busy: another naba process has been writing for {waited:.0f} s; "
+                    "try again when it is done"
+                )
+            if waited - noticed >= _WAIT_NOTICE_SECONDS or not noticed:
+                noticed = max(waited, 1e-9)
+                log.warning(
+                    "waiting for another naba process to finish writing %s (%.0f s)", self._name, waited
+                )
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 _EMPTY_PROVENANCE = Provenance(source="", fetched_at=None, raw_sha256="")
