@@ -518,7 +518,8 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
     from naba.pipeline import IndexFollower
     from naba.web.app import serve as serve_app
 
-    naba = _run(lambda: _open_naba(settings, wait=False))
+    # The reader answers at once; the follower brings the index up to the database in the background.
+    naba = _run(lambda: _open_naba(settings, sync_index=False))
     err.print(
         f"naba reader on http://{host or settings.host}:{port or settings.port}/  ({naba.store.count()} articles)"
     )

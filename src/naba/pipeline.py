@@ -262,16 +262,16 @@ class Naba:
         with self._index_lease.hold(wait=wait) as held:
             if not held:
                 return 0
-            done = 0
             if not self.index_is_current():
                 if self.store.count():
                     log.info(
                         "search index was built with another analyzer: rebuilding with %s", self.analyzer.name
                     )
-                done += self._rebuild(progress)
-            # Rows committed by other writers while this one indexed are caught up before the lease goes.
-            while self.index_seq() < self.store.max_change_seq():
-                done += self._index_since(self.index_seq(), progress)
+                done = self._rebuild(progress)
+            else:
+                # One pass up to what is committed now: a writer that commits meanwhile waits for the lease
+                # and indexes its own rows; a pass that chased every later commit might never end.
+                done = self._index_since(self.index_seq(), progress)
         self._reload_if_moved()
         return done
 
@@ -279,8 +279,6 @@ class Naba:
         """Rebuild the whole index from the database."""
         with self._index_lease.hold():
             done = self._rebuild(progress)
-            while self.index_seq() < self.store.max_change_seq():
-                done += self._index_since(self.index_seq(), progress)
         self._reload_if_moved()
         return done
 

@@ -109,12 +109,15 @@ class SQLiteStore(UnderstandingTables, SourceTables):
 
     # -- schema ---------------------------------------------------------------------------------------
     def _migrate(self) -> None:
-        with self._transaction():
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
-        done = self._applied_migrations()
+        try:  # a read: opening an up-to-date file must not queue behind the writers for the write lock
+            done = self._applied_migrations()
+        except sqlite3.OperationalError:  # a new file
+            with self._transaction():
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                )
+            done = self._applied_migrations()
         if done and max(done) > max(MIGRATIONS):
             raise StoreError(f"{self.path} has schema version {max(done)}, newer than this naba knows")
         for number in sorted(set(MIGRATIONS) - done):
