@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 SOURCE ?=
-DB     ?= naba-demo.db
+DB     ?= naba.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
