@@ -3,7 +3,7 @@
 Usage: ``.venv/bin/python eval/related.py [--gold stories-dev.jsonl] [--corpus DIR]``
 
 The window is streamed as for ``eval/stories.py`` (naba's :class:`~naba.stories.StoryStream` fed through
-:class:`~naba.enrich.related.RelatedFinder`); at the end, each labeled article whose story or thread has
+:class:`~naba.stories.related.RelatedFinder`); at the end, each labeled article whose story or thread has
 another labeled article is a query. Its related list, restricted to labeled articles (unjudged ones are
 skipped) and cut at 5, scores ``right / min(5, labeled articles sharing its story or thread)``; an empty list
 scores 0. ``first_right``: share of lists whose first labeled item is right. Last line: one JSON object.
@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _stream import DEFAULT_CORPUS, DEFAULT_GOLD, GoldRow, load_stream, print_table
 
-from naba.enrich.related import RelatedFinder
 from naba.stories import StoryStream
+from naba.stories.related import RelatedFinder
 from naba.types import AnalyzedArticle, ArticleId
 
 KEYS = ("queries", "p_at_5", "first_right")

@@ -53,7 +53,7 @@ def _run(fn: Callable[[], T]) -> T:
 async def fetch_articles(settings: Settings, naba: Any, urls: Sequence[str]) -> dict[str, Any]:
     """Fetch, extract and store single article pages; returns the ingest summary and per-URL errors."""
     from naba.errors import NabaError
-    from naba.sources.files import InputItem
+    from naba.sources.inputs import InputItem
     from naba.sources.pages import fetch_article
 
     items: list[Any] = []

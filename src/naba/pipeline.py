@@ -26,7 +26,8 @@ from naba.errors import InputError, NabaError, SearchError
 from naba.identity import identity_text
 from naba.search.service import SearchService
 from naba.search.tantivy_index import TantivyIndex
-from naba.sources.files import InputItem, read_inputs
+from naba.sources.files import read_inputs
+from naba.sources.inputs import InputItem
 from naba.store.base import StoredArticle
 from naba.store.leases import Lease
 from naba.store.sqlite import SQLiteStore

@@ -4,8 +4,8 @@ Two related lists:
 
 * :func:`stored_related` reads only persisted records (fast enough for every article page): the other
   articles of the article's story (independent coverage before copies of the same text), then the articles
-  of the other stories of its thread, with the reasons :class:`~naba.enrich.related.RelatedFinder` gives.
-* :func:`finder_related` rebuilds a :class:`~naba.enrich.related.RelatedFinder` from the stored articles of
+  of the other stories of its thread, with the reasons :class:`~naba.stories.related.RelatedFinder` gives.
+* :func:`finder_related` rebuilds a :class:`~naba.stories.related.RelatedFinder` from the stored articles of
   the article's time window (:data:`FINDER_WINDOW` each side) and asks it; it adds the topical tier
   ("shared terms: …") at the cost of re-analysing the window (seconds on a busy day).
 """
@@ -16,14 +16,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from naba.enrich.related import (  # the same tiers and wording as RelatedFinder
+from naba.store.base import ArticleUnderstanding, EntityKindName, Store, StoryRow
+from naba.store.entities import entity_count_json, story_keyword_json
+from naba.stories.related import (  # the same tiers and wording as RelatedFinder
     TIER_COPY,
     TIER_STORY,
     TIER_THREAD,
     development_reason,
 )
-from naba.store.base import ArticleUnderstanding, EntityKindName, Store, StoryRow
-from naba.store.entities import entity_count_json, story_keyword_json
 from naba.types import Article, ArticleId, RelatedArticle
 
 if TYPE_CHECKING:
@@ -99,8 +99,8 @@ def _with_articles(store: Store, ranked: list[RelatedArticle]) -> list[RelatedIt
 
 def finder_related(naba: Naba, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
     """Related articles from a RelatedFinder rebuilt over the article's window (see the module docstring)."""
-    from naba.enrich.related import RelatedFinder
     from naba.stories import StoryStream
+    from naba.stories.related import RelatedFinder
     from naba.understand import analyzed_batches
 
     store = naba.store

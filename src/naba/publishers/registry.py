@@ -20,7 +20,12 @@ from collections.abc import Iterable
 from typing import Final
 from urllib.parse import urlsplit
 
-from naba.publishers import agencies, egypt, gulf, levant, maghreb, pan_arab
+import naba.publishers.agencies as agencies
+import naba.publishers.egypt as egypt
+import naba.publishers.gulf as gulf
+import naba.publishers.levant as levant
+import naba.publishers.maghreb as maghreb
+import naba.publishers.pan_arab as pan_arab
 from naba.publishers.credits import CreditMatcher
 from naba.publishers.model import Agency, Publisher
 from naba.text.normalize import normalize

@@ -49,15 +49,16 @@ from naba.article_json import article_from_json
 from naba.errors import InputError, NabaError, TooLargeError
 from naba.extract.decode import decode_bytes
 from naba.extract.generic import extract_html
+from naba.extract.text_pages import parse_text_page
 from naba.identity import article_identity
-from naba.types import Article, Provenance, StageFailure
+from naba.sources.inputs import MAX_DOCUMENT_BYTES, InputItem, failure_item
+from naba.sources.warc import NO_FILTER, read_warc_stream
+from naba.types import Article, Provenance
 
 log = logging.getLogger(__name__)
 
 # SaudiNewsNet's date_extracted is Saudi local time (Arabia Standard Time, no daylight saving).
 SAUDI_OFFSET = dt.timezone(dt.timedelta(hours=3))
-# Largest JSON line (one article) and largest single text page or HTML page.
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 SAUDINEWSNET_KEYS = frozenset({"source", "url", "date_extracted", "title", "content"})
 # Checked in this order, so that a record with two bad fields is refused with the same message every run.
 _SAUDINEWSNET_FIELDS = ("source", "url", "date_extracted", "title", "author", "content")
@@ -74,15 +75,6 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _OPENERS = frozenset({"start_map", "start_array"})
 _CLOSERS = frozenset({"end_map", "end_array"})
 _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-
-@dataclass(frozen=True, slots=True)
-class InputItem:
-    """What one unit of input (a line, a record, a page) gave: articles, or a failure."""
-
-    location: str
-    articles: tuple[Article, ...] = ()
-    failure: StageFailure | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,29 +102,6 @@ class _Cursor:
     stream: _Utf8Stream | None = None  # counts the bytes read, when the reader streams them
 
 
-def _failure(
-    location: str, error: BaseException, stage: str = "read", message: str | None = None
-) -> InputItem:
-    if message is None:
-        message = error.message if isinstance(error, NabaError) else str(error) or type(error).__name__
-    return InputItem(
-        location=location,
-        failure=StageFailure(
-            stage=stage,
-            location=location,
-            error_type=_error_type(error),
-            message=message,
-            when=dt.datetime.now(dt.UTC),
-        ),
-    )
-
-
-def _error_type(error: BaseException) -> str:
-    name = type(error).__name__
-    # zlib.error, binascii.Error: the bare name says nothing without the module
-    return f"{type(error).__module__}.{name}" if name.lower() == "error" else name
-
-
 # -- the catch-all ----------------------------------------------------------------------------------------
 def _contained(location: str, cursor: _Cursor, items: Iterator[InputItem]) -> Iterator[InputItem]:
     """The items of one input; whatever it raises ends that input only, as one failure saying where."""
@@ -150,7 +119,7 @@ def _contained(location: str, cursor: _Cursor, items: Iterator[InputItem]) -> It
         if cursor.stream is not None and (cursor.part or not isinstance(exc, NabaError)):
             # stopped inside the input, or by a parser or a reader: say how far it got
             message += f" (stopped before byte {cursor.stream.offset})"
-        yield _failure(where, exc, message=message)
+        yield failure_item(where, exc, message=message)
 
 
 def _describe(error: BaseException) -> str:
@@ -177,12 +146,12 @@ def _walk(path: Path) -> Iterator[_Opened | _Archive | InputItem]:
     try:
         info = path.stat()
     except OSError as exc:
-        yield _failure(str(path), InputError(_os_reason(path, exc)))
+        yield failure_item(str(path), InputError(_os_reason(path, exc)))
         return
     if stat.S_ISDIR(info.st_mode):
         yield from _walk_folder(path)
     elif not stat.S_ISREG(info.st_mode):
-        yield _failure(str(path), InputError("not a regular file (a device, socket or pipe)"))
+        yield failure_item(str(path), InputError("not a regular file (a device, socket or pipe)"))
     elif path.suffix.lower() == ".zip":
         yield _Archive(path)
     else:
@@ -194,7 +163,7 @@ def _walk_folder(folder: Path) -> Iterator[_Opened | _Archive | InputItem]:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:
-        yield _failure(str(folder), InputError(f"cannot list the folder ({_os_reason(folder, exc)})"))
+        yield failure_item(str(folder), InputError(f"cannot list the folder ({_os_reason(folder, exc)})"))
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -335,7 +304,7 @@ def _read_jsonl(opened: _Opened, max_input_bytes: int, cursor: _Cursor) -> Itera
             cursor.part = f":{number}"
             location = f"{opened.location}:{number}"
             if line is None:
-                yield _failure(location, TooLargeError(f"line of {size} bytes is over the limit"))
+                yield failure_item(location, TooLargeError(f"line of {size} bytes is over the limit"))
             elif line.strip():
                 yield _json_item(line, location)
         cursor.part = ""
@@ -352,7 +321,7 @@ def _json_item(line: bytes, location: str) -> InputItem:
     except (ValueError, NabaError, KeyError, TypeError, RecursionError) as exc:
         # json.loads recurses: a line nested ~1,000 deep raises RecursionError (a bad line, not a bad file).
         error = exc if isinstance(exc, NabaError) else InputError(f"invalid JSON: {_describe(exc)}")
-        return _failure(location, error)
+        return failure_item(location, error)
 
 
 def _read_json(opened: _Opened, max_input_bytes: int, cursor: _Cursor) -> Iterator[InputItem]:
@@ -433,14 +402,14 @@ def _build(events: Iterator[tuple[str, Any]], event: str, value: Any, *, depth: 
 
 def _record_item(record: Any, location: str) -> InputItem:
     if not isinstance(record, dict):
-        return _failure(location, InputError("expected a JSON object"))
+        return failure_item(location, InputError("expected a JSON object"))
     # The digest of the record's canonical JSON (a dump's bytes are not one record's), computed before the
     # article is built so that the serialized copy is freed first.
     digest = _sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
     try:
         return InputItem(location, (_record_to_article(record, location, digest),))
     except (NabaError, KeyError, TypeError, ValueError) as exc:
-        return _failure(location, exc if isinstance(exc, NabaError) else InputError(str(exc)))
+        return failure_item(location, exc if isinstance(exc, NabaError) else InputError(str(exc)))
 
 
 def _sha256(data: bytes) -> str:
@@ -518,8 +487,6 @@ def _saudi_time(value: str) -> dt.datetime | None:
 
 
 def _read_text_page(opened: _Opened, max_input_bytes: int, cursor: _Cursor) -> Iterator[InputItem]:
-    from naba.extract.text_pages import parse_text_page
-
     raw = _read_all(opened, MAX_DOCUMENT_BYTES)
     text = decode_bytes(raw).text
     page = parse_text_page(text, source=opened.location, raw_sha256=hashlib.sha256(raw).hexdigest())
@@ -537,9 +504,7 @@ def _read_warc(
     opened: _Opened, max_input_bytes: int, cursor: _Cursor, warc_filter: Any = None
 ) -> Iterator[InputItem]:
     # Streamed record by record, so the archive's size is not limited (a CC-NEWS file is ~1 GB); each
-    # record is. Imported here because naba.sources.warc imports this module.
-    from naba.sources.warc import NO_FILTER, read_warc_stream
-
+    # record is.
     with opened.open() as stream:
         yield from read_warc_stream(stream, location=opened.location, filter=warc_filter or NO_FILTER)
 
@@ -588,7 +553,7 @@ def _read_one(opened: _Opened, max_input_bytes: int, warc_filter: Any = None) ->
     if reader is _read_warc and warc_filter is not None:
         reader = partial(_read_warc, warc_filter=warc_filter)
     if reader is None:
-        yield _failure(
+        yield failure_item(
             opened.location, InputError(f"unsupported kind of file {opened.suffix or '(no suffix)'!r}")
         )
         return

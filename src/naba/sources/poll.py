@@ -33,8 +33,8 @@ from typing import Final
 from naba.errors import NabaError
 from naba.pipeline import Naba
 from naba.sources.feeds import FeedEntry, entry_article, parse_feed
-from naba.sources.files import InputItem
 from naba.sources.http import FetchError, FetchResult, HttpClient
+from naba.sources.inputs import InputItem
 from naba.sources.pages import fetch_article
 from naba.sources.sitemaps import Sitemap, SitemapUrl, parse_sitemap, recent
 from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem, SourceRow

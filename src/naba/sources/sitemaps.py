@@ -33,6 +33,7 @@ from lxml import etree
 
 from naba.errors import InputError, NabaError, TooLargeError
 from naba.extract.decode import decode_bytes
+from naba.sources.feeds import FeedError, parse_feed
 from naba.sources.xmlsafe import safe_parser
 
 SitemapKind = Literal["urlset", "index"]
@@ -248,8 +249,6 @@ def _index(root: Any, content: bytes, url: str | None, warnings: list[str], reco
 
 def _feed_sitemap(content: bytes, url: str | None, warnings: list[str]) -> Sitemap:
     """An RSS or Atom feed given as a sitemap (Google accepts them): its entry links, dated."""
-    from naba.sources.feeds import FeedError, parse_feed
-
     try:
         feed = parse_feed(content, url=url)
     except FeedError as exc:

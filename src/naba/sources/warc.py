@@ -1,5 +1,5 @@
 """WARC archives (``.warc``, ``.warc.gz``; Common Crawl's CC-NEWS as it is published) read as a stream of
-:class:`~naba.sources.files.InputItem`, through the same extractor as HTML files.
+:class:`~naba.sources.inputs.InputItem`, through the same extractor as HTML files.
 
 Contract
 --------
@@ -55,7 +55,7 @@ from naba.errors import (
 )
 from naba.extract.decode import decode_bytes
 from naba.extract.generic import extract_html
-from naba.sources.files import MAX_DOCUMENT_BYTES, InputItem, _failure
+from naba.sources.inputs import MAX_DOCUMENT_BYTES, InputItem, failure_item
 from naba.types import Article
 
 __all__ = [
@@ -180,7 +180,7 @@ def read_warc(
     try:
         stream = path.open("rb")
     except OSError as exc:
-        yield _failure(str(path), InputError(f"cannot open the archive ({exc})"))
+        yield failure_item(str(path), InputError(f"cannot open the archive ({exc})"))
         return
     with stream:
         yield from read_warc_stream(
@@ -211,7 +211,7 @@ def read_warc_stream(
             break
         except OSError as exc:  # fastwarc reports corrupt gzip and broken WARC headers as OSError
             failures += 1
-            yield _failure(location, InputError(f"unreadable archive after {last_good}: {exc}"))
+            yield failure_item(location, InputError(f"unreadable archive after {last_good}: {exc}"))
             stopped = True
             break
         item_location, anchor = _record_location(location, record)
@@ -232,7 +232,7 @@ def read_warc_stream(
     if problem:
         failures += 1
         after = f", after {last_good}" if last_good != _START else ""
-        yield _failure(location, InputError(problem + after))
+        yield failure_item(location, InputError(problem + after))
     reasons = ", ".join(f"{reason}={count}" for reason, count in sorted(skipped.items())) or "none"
     log.info("%s: %d articles, %d failures, skipped: %s", location, articles, failures, reasons)
 
@@ -332,7 +332,7 @@ def _record_item(
     """The record's article, a failure, why it was skipped, or None for a record that is not a response."""
     cut = _cut_off(record, consume=record.record_type != WarcRecordType.response)
     if cut is not None:
-        return _failure(location, InputError(cut))
+        return failure_item(location, InputError(cut))
     if record.record_type != WarcRecordType.response:
         return None  # request, warcinfo, metadata, revisit ...: ignored
     url = record.headers.get("WARC-Target-URI") or ""
@@ -340,11 +340,11 @@ def _record_item(
     skip = _skip_before_reading(record, url, fetched_at, filter)
     if skip is not None:
         cut = _cut_off(record, consume=True)  # a record cut in its HTTP headers looks like one to skip
-        return _failure(location, InputError(cut)) if cut else _skipped(location, skip, url)
+        return failure_item(location, InputError(cut)) if cut else _skipped(location, skip, url)
     try:
         content = _payload(record, max_bytes)
     except NabaError as exc:
-        return _failure(location, exc)
+        return failure_item(location, exc)
     content_type = record.http_headers.get("Content-Type")
     if not filter.may_want_text(content, content_type):
         return _skipped(location, SkipReason.LANGUAGE, url)
@@ -353,12 +353,12 @@ def _record_item(
             content, url=url or None, source=url or location, content_type=content_type, fetched_at=fetched_at
         )
     except (LimitExceededError, InputError) as exc:  # a possible article the extractor could not take
-        return _failure(location, exc, stage="extract")
+        return failure_item(location, exc, stage="extract")
     except ExtractError as exc:  # no article text, or no document at all: a front page, a tag page
         return _skipped(location, SkipReason.NOT_ARTICLE, url, exc)
     except Exception as exc:  # an extractor bug on one page must not end a run over a whole crawl
         log.exception("%s: extract failed on %s", location, url)
-        return _failure(location, exc, stage="extract")
+        return failure_item(location, exc, stage="extract")
     skip = filter.wants_article(article)
     return _skipped(location, skip, url) if skip else InputItem(location, (article,))
 

@@ -25,6 +25,7 @@ from naba.store.base import (
     StoryKeyword,
     StoryRow,
 )
+from naba.store.rows import UNDERSTANDING_COLUMNS, understanding_row
 from naba.types import ArticleId
 
 # Top entities and keywords kept with each story (the reader shows them as chips; the CLI lists them).
@@ -209,8 +210,6 @@ class EntityTables:
         )
 
     def entity_articles(self, canonical: str, limit: int = 50) -> list[ArticleUnderstanding]:
-        from naba.store.understanding import UNDERSTANDING_COLUMNS, understanding_row
-
         columns = ", ".join(f"u.{c.strip()}" for c in UNDERSTANDING_COLUMNS.split(","))
         rows = self._db.execute(
             f"SELECT {columns} FROM article_entities e JOIN understanding u ON u.article = e.article "

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, StoryRow, UnderstandBatch
 from naba.store.entities import EntityTables, parse_story_entities, parse_story_keywords
+from naba.store.rows import UNDERSTANDING_COLUMNS, understanding_row
 from naba.types import ArticleId
 
 # Home-page ranking: score = (outlets + sqrt(size)) halved every RANK_HALF_LIFE behind the newest story.
@@ -28,7 +29,6 @@ RANK_POOL: Final = 5000
 # Most stories gathered into one thread view.
 MAX_THREAD_STORIES: Final = 200
 
-UNDERSTANDING_COLUMNS = "article, dup_group, duplicate_of, similarity, method, story, story_similarity, story_method, published_ts"
 _STORY_COLUMNS = "id, headline, lead, first_seen, last_seen, outlets, top_terms, size, entities, keywords"
 
 
@@ -48,20 +48,6 @@ def _story_row(row: sqlite3.Row) -> StoryRow:
         size=int(row["size"]),
         entities=parse_story_entities(row["entities"]),
         keywords=parse_story_keywords(row["keywords"]),
-    )
-
-
-def understanding_row(row: sqlite3.Row) -> ArticleUnderstanding:
-    return ArticleUnderstanding(
-        article=ArticleId(row["article"]),
-        dup_group=row["dup_group"],
-        duplicate_of=ArticleId(row["duplicate_of"]) if row["duplicate_of"] else None,
-        similarity=float(row["similarity"]),
-        method=row["method"],
-        story=row["story"],
-        story_similarity=float(row["story_similarity"]),
-        story_method=row["story_method"],
-        published_ts=row["published_ts"],
     )
 
 

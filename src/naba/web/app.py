@@ -1,15 +1,15 @@
 """The reader's ASGI application: ``create_app(backend)`` and ``serve(backend, host, port)``.
 
 Routes: ``/`` (latest, by source), ``/search``, ``/article/{id}``, ``/stories``, ``/story/{id}``, ``/entity/{name}``, ``/sources``, ``/healthz`` and ``/static/*``. The app
-depends only on the small :class:`ReaderBackend` protocol, so ``naba.pipeline.Naba`` and test fakes plug in
-alike. Every response carries the security headers below; a ``?digits=`` choice is remembered in a cookie.
+depends only on the small :class:`~naba.web.backend.ReaderBackend` protocol, so the engine
+(:class:`naba.engine.naba.Naba`) and test fakes plug in alike. Every response carries the security headers below; a ``?digits=`` choice is remembered in a cookie.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Final
 
 import fastapi
 import uvicorn
@@ -18,9 +18,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from naba.config import Settings
-from naba.store.base import Store
-from naba.types import SearchQuery, SearchResults
+from naba.web.article_page import build_article_router
+from naba.web.backend import ReaderBackend
 from naba.web.format import parse_digits
 from naba.web.pages import DIGITS_COOKIE, DIGITS_PARAM, Renderer, build_router, make_environment
 from naba.web.source_pages import build_source_router
@@ -42,23 +41,12 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 }
 
 
-class ReaderBackend(Protocol):
-    """What the reader needs from naba (``naba.pipeline.Naba``): the store, the settings and search."""
-
-    @property
-    def store(self) -> Store: ...
-
-    @property
-    def settings(self) -> Settings: ...
-
-    def search(self, query: SearchQuery) -> SearchResults: ...
-
-
 def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
     """The reader app over ``backend``. No I/O happens here; the store is first used by a request."""
     app = fastapi.FastAPI(title="naba", docs_url=None, redoc_url=None, openapi_url=None)
     render = Renderer(make_environment())
     app.include_router(build_router(backend, render))
+    app.include_router(build_article_router(backend, render))
     app.include_router(build_story_router(backend, render))
     app.include_router(build_source_router(backend, render))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,4 +1,6 @@
-"""The reader's HTML pages: home (latest, by source), search, one article, and the Arabic 404.
+"""The reader's HTML pages: home (latest, by source), search and the Arabic 404, and the building blocks
+every page module shares (cards, display, links, the renderer); the article page is
+:mod:`naba.web.article_page`.
 
 Handlers turn the request into store/search calls and build small view models; templates only print them.
 Every ingested string reaches a template as plain text and is escaped there (autoescape is on, and no
@@ -22,19 +24,20 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import Annotated, Any, Final
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 import markupsafe
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from naba.errors import SearchError
 from naba.publishers.registry import publisher_by_name, publisher_for_saudinewsnet, publisher_for_url
 from naba.store.base import SourceCount
 from naba.text.chars import BIDI_CONTROLS
-from naba.types import Article, ArticleId, SearchHit, SearchQuery, TextSpan
+from naba.types import Article, SearchHit, SearchQuery, TextSpan
+from naba.web.backend import ReaderBackend
 from naba.web.format import (
     DEFAULT_DIGITS,
     Digits,
@@ -47,9 +50,6 @@ from naba.web.format import (
     parse_digits,
     strip_bidi_controls,
 )
-
-if TYPE_CHECKING:
-    from naba.web.app import ReaderBackend
 
 log = logging.getLogger(__name__)
 
@@ -369,15 +369,6 @@ def build_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
     ) -> HTMLResponse:
         return _search_page(backend, render, request, SearchForm.parse(q, source, date_from, date_to, page))
 
-    @router.get("/article/{article_id:path}", response_class=HTMLResponse)
-    def article(request: Request, article_id: str) -> HTMLResponse:
-        stored = backend.store.get(ArticleId(article_id))
-        if stored is None:
-            raise HTTPException(status_code=404)
-        return render(
-            request, "article.html", _article_context(backend, stored.article, display_for(request))
-        )
-
     return router
 
 
@@ -481,32 +472,3 @@ def _search_page(
         "pager": make_pager(form.page, results.total, size, "/search", params, display),
     }
     return render(request, "search.html", context)
-
-
-def _article_context(backend: ReaderBackend, article: Article, display: Display) -> dict[str, Any]:
-    published, updated = article.published, article.updated
-    parent = backend.store.get(article.embedded_in) if article.embedded_in else None
-    from naba.web.story_pages import article_understanding
-
-    return {
-        **article_understanding(backend, article.id, display),
-        "article": article,
-        "paragraphs": [p for p in article.paragraphs if p.strip()],
-        "lead": article.lead,
-        "published": format_datetime(published, display.digits) if published else None,
-        "published_iso": iso_datetime(published) if published else None,
-        "updated": format_datetime(updated, display.digits) if updated and updated != published else None,
-        "updated_iso": iso_datetime(updated) if updated else None,
-        "original_url": safe_external_url(article.canonical_url) or safe_external_url(article.url),
-        "embedded": [card_for(a, display.digits) for a in backend.store.embedded_articles(article.id)],
-        "parent": card_for(parent.article, display.digits) if parent else None,
-        "tag_links": [(tag, href("/search", {"q": _phrase(tag)})) for tag in article.tags if tag.strip()],
-        "publisher_href": href("/", {"source": article.publisher}) if article.publisher else None,
-        "publisher_label": publisher_label(article.publisher) if article.publisher else None,
-    }
-
-
-def _phrase(tag: str) -> str:
-    """A tag as a search query: multi-word tags are quoted so they match as a phrase."""
-    tag = tag.strip().replace('"', " ")
-    return f'"{tag}"' if " " in tag else tag

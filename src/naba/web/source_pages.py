@@ -14,18 +14,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from naba.store.sources import SourceItem, SourceRow
+from naba.web.backend import ReaderBackend
 from naba.web.format import format_datetime, format_day, iso_datetime, latin_digits
 from naba.web.pages import Display, Renderer, display_for, href, publisher_label, safe_external_url
-
-if TYPE_CHECKING:
-    from naba.web.app import ReaderBackend
 
 State = Literal["failing", "ok", "new", "off"]
 

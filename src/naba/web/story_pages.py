@@ -8,7 +8,7 @@ pages are ``/entity/{canonical name}``, encoded the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from naba.reading import latest_day_start, stored_related
 from naba.store.base import Store, StoryRow
 from naba.types import Article, ArticleId
+from naba.web.backend import ReaderBackend
 from naba.web.format import format_datetime, format_day, iso_datetime
 from naba.web.pages import (
     ArticleCard,
@@ -27,9 +28,6 @@ from naba.web.pages import (
     publisher_label,
     safe_external_url,
 )
-
-if TYPE_CHECKING:
-    from naba.web.app import ReaderBackend
 
 STORIES_SHOWN: Final = 40
 RELATED_SHOWN: Final = 8

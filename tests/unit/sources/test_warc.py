@@ -15,7 +15,8 @@ import pytest
 from tests.conftest import SHARED, need_shared
 
 from naba.errors import ConfigError
-from naba.sources.files import InputItem, read_inputs
+from naba.sources.files import read_inputs
+from naba.sources.inputs import InputItem
 from naba.sources.warc import WarcFilter, read_warc, read_warc_stream
 
 SYNTH = SHARED / "eval" / "extraction-synth"

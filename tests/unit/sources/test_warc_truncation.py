@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.unit.sources.test_warc import ENGLISH_PAGE, ENGLISH_URL, Record, response
 
-from naba.sources.files import InputItem
+from naba.sources.inputs import InputItem
 from naba.sources.warc import read_warc
 
 REQUEST = Record(

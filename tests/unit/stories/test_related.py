@@ -6,8 +6,8 @@ import datetime as dt
 
 from related_articles import fillers, make, seed_articles
 
-from naba.enrich.related import RECENT_WINDOW, RelatedFinder
 from naba.stories import StoryStream
+from naba.stories.related import RECENT_WINDOW, RelatedFinder
 
 DESAL = (
     "وقع وزير الطاقة اتفاقية لإنشاء محطة تحلية مياه البحر في ينبع بطاقة مليون متر مكعب يوميا "

@@ -1,0 +1,21 @@
+"""What the reader needs from naba: the one protocol every page module depends on."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from naba.config import Settings
+from naba.store.base import Store
+from naba.types import SearchQuery, SearchResults
+
+
+class ReaderBackend(Protocol):
+    """What the reader needs from naba (:class:`naba.engine.naba.Naba`): the store, the settings and search."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def search(self, query: SearchQuery) -> SearchResults: ...
