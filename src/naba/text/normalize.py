@@ -16,6 +16,11 @@ readers and sites type both (``مدرسه`` / ``مدرسة``). The stemmer must 
 expect it), so index terms are made from :func:`normalize_for_stemming`, which is the same normalization
 without that one step; the stemmer folds ``ة`` in its output.
 The same holds for ``ى -> ي``: final ``ى``/``ي`` are interchanged in live text (الدورى / الدوري).
+
+The folding key
+---------------
+:func:`fold_key` is the key names, words and lexicon phrases are compared by: :func:`normalize` with whitespace
+runs collapsed to one space.
 """
 
 from __future__ import annotations
@@ -161,6 +166,11 @@ def _converge(text: str, table: dict[int, str | None]) -> str:
             break
         out = again
     return out
+
+
+def fold_key(text: str) -> str:
+    """The folding key: :func:`normalize`, whitespace runs collapsed to one space, ends trimmed; idempotent."""
+    return " ".join(normalize(text).split())
 
 
 def normalize_stepwise(text: str) -> str:

@@ -1,0 +1,247 @@
+"""naba's own knowledge, read from the data files in ``naba/data/``: the one loader, and its records.
+
+Word lists, gazetteers, publishers and agencies, month and dateline words are data, not code
+(CONVENTIONS.md 17): each fact is written once, in one file, and every package that needs it reads it here.
+Nothing else opens these files.
+
+Formats, chosen per kind
+------------------------
+* ``.txt`` — a bare word list (stopwords): one entry per line, when an entry has nothing else to say.
+* ``.tsv`` — a table of facts, one per line (places, organizations, month names, boilerplate phrases, person
+  words ...): line-oriented, so a diff shows exactly which fact changed, and readable in any editor. The first
+  line that is not a comment names the columns; cells are separated by one tab; a cell may be empty; a
+  ``tags``/``uses`` cell holds several values separated by spaces.
+* ``.toml`` — structured records with nested lists (publishers and agencies: names in two languages, sites,
+  feeds and selectors with their ``verified`` flags). TOML because the standard library reads it
+  (:mod:`tomllib`), it has comments, and it diffs record by record.
+
+Every file opens with ``#`` lines saying what it holds, where it comes from and its licence; ``#`` starts a
+comment line anywhere (never inside a cell).
+
+The files: ``stopwords.txt``; ``spelling-variants.tsv``; ``months.tsv`` and ``dateline-words.tsv``.
+
+Contract
+--------
+* Entries come back as written and in file order; folding them (:func:`naba.text.normalize.fold_key`) is the
+  reader's job, since each lexicon is matched against text in its own way.
+* Every accessor is cached (:func:`functools.cache`) and returns immutable values: tuples, frozensets and frozen
+  dataclasses.
+* A malformed file (a missing column, an unknown tag, a reference to a name that is not there) raises
+  ``ValueError`` naming the file and line: shipped data is part of the program, and a broken file must fail at
+  the first lookup, not answer wrongly.
+* This module imports nothing from naba, so any package may read its knowledge here (ARCHITECTURE.md: ``data/``
+  is in the base layer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.resources
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+_COMMENT = "#"
+_TAB = "\t"
+
+# --- generic readers ----------------------------------------------------------------------------------------
+
+
+def _read(name: str) -> str:
+    return importlib.resources.files("naba").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+def _content_lines(name: str) -> Iterable[tuple[int, str]]:
+    for number, line in enumerate(_read(name).splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith(_COMMENT):
+            yield number, line
+
+
+@functools.cache
+def word_list(name: str) -> tuple[str, ...]:
+    """The entries of a ``.txt`` word list, one per line, in file order."""
+    return tuple(line.strip() for _number, line in _content_lines(name))
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    file: str
+    line: int
+    cells: Mapping[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells[column]
+
+    def error(self, message: str) -> ValueError:
+        return ValueError(f"naba/data/{self.file}:{self.line}: {message}")
+
+    def tags(self, column: str, allowed: frozenset[str]) -> frozenset[str]:
+        tags = frozenset(self.cells[column].split())
+        if unknown := tags - allowed:
+            raise self.error(f"unknown {column} {sorted(unknown)}; known: {sorted(allowed)}")
+        return tags
+
+    def number(self, column: str) -> int:
+        try:
+            return int(self.cells[column])
+        except ValueError:
+            raise self.error(f"{column} is not a number: {self.cells[column]!r}") from None
+
+
+@functools.cache
+def _table(name: str, columns: tuple[str, ...]) -> tuple[_Row, ...]:
+    """The rows of a ``.tsv`` table whose header names exactly ``columns``; the first column may not be empty."""
+    lines = iter(_content_lines(name))
+    header_line, header = next(lines, (0, ""))
+    if tuple(header.split(_TAB)) != columns:
+        raise ValueError(f"naba/data/{name}:{header_line}: header must be {_TAB.join(columns)!r}")
+    rows = []
+    for number, line in lines:
+        cells = [cell.strip() for cell in line.split(_TAB)]
+        if len(cells) > len(columns) or not cells[0]:
+            raise ValueError(
+                f"naba/data/{name}:{number}: expected up to {len(columns)} cells, the first not empty"
+            )
+        rows.append(
+            _Row(name, number, dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True)))
+        )
+    return tuple(rows)
+
+
+# --- forms: spellings and long names of one thing -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A written form of a name; ``same_as`` is the canonical form it is another spelling or long form of
+    (empty for the canonical form itself, which comes first)."""
+
+    name: str
+    same_as: str = ""
+
+
+@functools.cache
+def forms(name: str) -> tuple[Form, ...]:
+    """A ``.tsv`` of forms (columns ``name``, ``same_as``); every ``same_as`` names an earlier canonical form."""
+    out: list[Form] = []
+    canonical: set[str] = set()
+    for row in _table(name, ("name", "same_as")):
+        form = Form(row["name"], row["same_as"])
+        if form.same_as and form.same_as not in canonical:
+            raise row.error(f"same_as {form.same_as!r} is not an earlier canonical name")
+        if not form.same_as:
+            canonical.add(form.name)
+        out.append(form)
+    return tuple(out)
+
+
+def form_groups(name: str) -> tuple[tuple[str, ...], ...]:
+    """The forms of ``name`` grouped under their canonical form (canonical first), in file order."""
+    groups: dict[str, list[str]] = {}
+    for form in forms(name):
+        groups.setdefault(form.same_as or form.name, []).append(form.name)
+    return tuple(tuple(group) for group in groups.values())
+
+
+# --- spelling variants --------------------------------------------------------------------------------------
+
+
+def spelling_variants() -> tuple[tuple[str, ...], ...]:
+    """Spellings of one word (``spelling-variants.tsv``), canonical spelling first."""
+    return form_groups("spelling-variants.tsv")
+
+
+# --- months and dateline words ------------------------------------------------------------------------------
+
+Calendar = Literal["gregorian", "hijri"]
+MONTH_SERIES: frozenset[str] = frozenset({"egyptian", "levantine", "maghrebi", "moroccan", "english"})
+
+
+@dataclass(frozen=True, slots=True)
+class MonthName:
+    """A month name as sites print it; ``series`` are the Gregorian series that use it (none for Hijri)."""
+
+    name: str
+    number: int
+    calendar: Calendar
+    series: frozenset[str]
+
+
+@functools.cache
+def month_names() -> tuple[MonthName, ...]:
+    """Every month name of ``months.tsv``, in file order."""
+    out = []
+    for row in _table("months.tsv", ("name", "month", "calendar", "series")):
+        number = row.number("month")
+        calendar = row["calendar"]
+        series = row.tags("series", MONTH_SERIES)
+        if (
+            calendar not in ("gregorian", "hijri")
+            or not 1 <= number <= 12
+            or (calendar == "hijri") == bool(series)
+        ):
+            raise row.error("a month is 1-12; a gregorian name has its series, a hijri name none")
+        out.append(MonthName(row["name"], number, "hijri" if calendar == "hijri" else "gregorian", series))
+    return tuple(out)
+
+
+DatelineMeaning = Literal["weekday", "am", "pm", "zone", "unit", "count", "days-back"]
+DATELINE_MEANINGS: frozenset[str] = frozenset({"weekday", "am", "pm", "zone", "unit", "count", "days-back"})
+UNIT_LENGTHS: Mapping[str, dt.timedelta] = {
+    "second": dt.timedelta(seconds=1),
+    "minute": dt.timedelta(minutes=1),
+    "hour": dt.timedelta(hours=1),
+    "day": dt.timedelta(days=1),
+    "week": dt.timedelta(weeks=1),
+    # A month is taken as 30 days: an approximate date beats none for "منذ شهر" (see dateline-words.tsv).
+    "month": dt.timedelta(days=30),
+}
+_OFFSET = re.compile(r"^([+-])(\d\d):(\d\d)$")
+
+
+@dataclass(frozen=True, slots=True)
+class DatelineWord:
+    """A word of datelines and its ``meaning``; ``number`` is the weekday (ISO, Monday 1), the count, or the
+    days back; ``length`` the zone's UTC offset or the unit's length; ``count`` the count a unit word implies."""
+
+    word: str
+    meaning: DatelineMeaning
+    number: int | None = None
+    length: dt.timedelta | None = None
+    count: int | None = field(default=None)
+
+
+def _dateline_word(row: _Row) -> DatelineWord:
+    meaning, value = row["meaning"], row["value"]
+    if meaning not in DATELINE_MEANINGS:
+        raise row.error(f"meaning must be one of {sorted(DATELINE_MEANINGS)}")
+    word = row["word"]
+    if meaning in ("am", "pm"):
+        return DatelineWord(word, "am" if meaning == "am" else "pm")
+    if meaning == "zone":
+        match = _OFFSET.match(value)
+        if match is None:
+            raise row.error("a zone's value is its UTC offset, ±HH:MM")
+        sign = -1 if match[1] == "-" else 1
+        return DatelineWord(
+            word, "zone", length=sign * dt.timedelta(hours=int(match[2]), minutes=int(match[3]))
+        )
+    if meaning == "unit":
+        unit, _, implied = value.partition(" ")
+        if unit not in UNIT_LENGTHS or (implied and not implied.isdigit()):
+            raise row.error(
+                f"a unit's value is one of {sorted(UNIT_LENGTHS)}, then the count it implies if any"
+            )
+        return DatelineWord(word, "unit", length=UNIT_LENGTHS[unit], count=int(implied) if implied else None)
+    kind: DatelineMeaning = (
+        "weekday" if meaning == "weekday" else "count" if meaning == "count" else "days-back"
+    )
+    return DatelineWord(word, kind, number=row.number("value"))
+
+
+@functools.cache
+def dateline_words() -> tuple[DatelineWord, ...]:
+    """Every word of ``dateline-words.tsv``, in file order."""
+    return tuple(_dateline_word(row) for row in _table("dateline-words.tsv", ("word", "meaning", "value")))
