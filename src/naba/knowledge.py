@@ -18,7 +18,8 @@ Formats, chosen per kind
 Every file opens with ``#`` lines saying what it holds, where it comes from and its licence; ``#`` starts a
 comment line anywhere (never inside a cell).
 
-The files: ``stopwords.txt``; ``spelling-variants.tsv``; ``months.tsv`` and ``dateline-words.tsv``.
+The files: ``stopwords.txt``; ``spelling-variants.tsv``; ``months.tsv`` and ``dateline-words.tsv``;
+``outlets.toml`` and ``agencies.toml`` (the one list of wire agencies).
 
 Contract
 --------
@@ -39,9 +40,11 @@ import datetime as dt
 import functools
 import importlib.resources
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
+from typing import Any, Literal, Protocol, TypeVar
 
 _COMMENT = "#"
 _TAB = "\t"
@@ -245,3 +248,168 @@ def _dateline_word(row: _Row) -> DatelineWord:
 def dateline_words() -> tuple[DatelineWord, ...]:
     """Every word of ``dateline-words.tsv``, in file order."""
     return tuple(_dateline_word(row) for row in _table("dateline-words.tsv", ("word", "meaning", "value")))
+
+
+# --- publishers and agencies --------------------------------------------------------------------------------
+
+
+class Region(StrEnum):
+    """Where an outlet's home audience is; ``pan-arab`` outlets address the whole Arab world."""
+
+    GULF = "gulf"  # the Arabian Peninsula: GCC states and Yemen
+    LEVANT = "levant"  # Jordan, Lebanon, Syria, Palestine
+    IRAQ = "iraq"
+    EGYPT = "egypt"
+    SUDAN = "sudan"
+    MAGHREB = "maghreb"  # Morocco, Algeria, Tunisia, Libya, Mauritania
+    PAN_ARAB = "pan-arab"
+    INTERNATIONAL = "international"  # non-Arab wire agencies and their Arabic services
+
+
+class _Checkable(Protocol):
+    @property
+    def verified(self) -> bool: ...
+
+
+_C = TypeVar("_C", bound=_Checkable)
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed URL believed to exist; ``verified`` only once fetched and parsed from the live site."""
+
+    url: str
+    kind: Literal["rss", "atom", "sitemap"] = "rss"
+    verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """A CSS selector for one part of the outlet's article pages; unused by generic extraction."""
+
+    css: str
+    purpose: Literal["body", "title", "date", "author", "remove"]
+    verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A boilerplate phrase the outlet prints inside or around article bodies."""
+
+    text: str
+    verified: bool = False
+
+
+def verified(items: Iterable[_C]) -> tuple[_C, ...]:
+    """Only the items checked against the live site: the ones code may rely on."""
+    return tuple(item for item in items if item.verified)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Publisher:
+    """A news outlet.
+
+    ``key`` is a stable ASCII id; ``name_ar``/``name_en`` are display names; ``other_names_*`` hold the
+    other spellings readers meet (all are looked up, normalized). ``country`` is ISO 3166-1 alpha-2 for the
+    outlet's home (headquarters or ownership when the audience is pan-Arab). ``saudinewsnet_sources`` are
+    the outlet's ``source`` keys in the SaudiNewsNet corpus. ``entity_names`` are the names, among the
+    others, that the entity recognizer's gazetteer lists as an organization, canonical first (the gazetteer is
+    an input of the shipped NER model, so it changes only with a retrained model).
+    """
+
+    key: str
+    name_ar: str
+    name_en: str
+    sites: tuple[str, ...]
+    country: str
+    region: Region
+    other_names_ar: tuple[str, ...] = ()
+    other_names_en: tuple[str, ...] = ()
+    saudinewsnet_sources: tuple[str, ...] = ()
+    feeds: tuple[Feed, ...] = ()
+    selectors: tuple[Selector, ...] = ()
+    boilerplate: tuple[Phrase, ...] = ()
+    entity_names: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the outlet is known by, display names first."""
+        return (self.name_ar, self.name_en, *self.other_names_ar, *self.other_names_en)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agency(Publisher):
+    """A news agency: a publisher whose name is also a *credit* for a story's original source.
+
+    ``abbreviations`` are the short forms printed in credits ("واس", "أ ف ب", "AFP"); together with the
+    names they are the written forms credits are recognised by. ``credit_lines`` are those of them that a line
+    holding nothing else is read as ("(رويترز)", "وكالات"). An agency with no ``sites`` (the collective
+    "وكالات") is a credit only.
+    """
+
+    abbreviations: tuple[str, ...] = ()
+    credit_lines: tuple[str, ...] = ()
+
+    @property
+    def credit_forms(self) -> tuple[str, ...]:
+        """Every form that credits this agency: abbreviations and names."""
+        return (*self.abbreviations, *self.names)
+
+
+_STRING_LISTS = (
+    "sites",
+    "other_names_ar",
+    "other_names_en",
+    "saudinewsnet_sources",
+    "entity_names",
+    "abbreviations",
+    "credit_lines",
+)
+
+
+def _strings(where: str, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"{where}: {key} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _publisher(where: str, table: Mapping[str, Any], agency: bool) -> Publisher:
+    fields = dict(table)
+    try:
+        kwargs: dict[str, Any] = {k: _strings(where, k, fields.pop(k)) for k in _STRING_LISTS if k in fields}
+        kwargs["region"] = Region(fields.pop("region"))
+        kwargs["feeds"] = tuple(Feed(**f) for f in fields.pop("feeds", []))
+        kwargs["selectors"] = tuple(Selector(**s) for s in fields.pop("selectors", []))
+        kwargs["boilerplate"] = tuple(Phrase(**p) for p in fields.pop("boilerplate", []))
+        kwargs.update(fields)
+        record = Agency(**kwargs) if agency else Publisher(**kwargs)
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"{where}: {err}") from None
+    known = {*record.names, *(record.abbreviations if isinstance(record, Agency) else ())}
+    chosen = (*record.entity_names, *(record.credit_lines if isinstance(record, Agency) else ()))
+    if unknown := [n for n in chosen if n not in known]:
+        raise ValueError(f"{where}: entity_names or credit_lines {unknown} are not among its names")
+    return record
+
+
+def _publishers(name: str, table: str, agency: bool) -> tuple[Publisher, ...]:
+    data = tomllib.loads(_read(name))
+    if set(data) != {table}:
+        raise ValueError(f"naba/data/{name}: expected only [[{table}]] tables")
+    return tuple(
+        _publisher(f"naba/data/{name}: [[{table}]] #{i} {t.get('key', '?')!r}", t, agency)
+        for i, t in enumerate(data[table], start=1)
+    )
+
+
+@functools.cache
+def outlets() -> tuple[Publisher, ...]:
+    """The news outlets of ``outlets.toml``, in file order (by region)."""
+    return _publishers("outlets.toml", "outlet", agency=False)
+
+
+@functools.cache
+def agencies() -> tuple[Agency, ...]:
+    """The wire agencies of ``agencies.toml`` (including the collective "وكالات"), in file order."""
+    found = _publishers("agencies.toml", "agency", agency=True)
+    return tuple(a for a in found if isinstance(a, Agency))

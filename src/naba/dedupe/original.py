@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from naba.publishers.model import Agency
+from naba.knowledge import Agency
 from naba.publishers.registry import agency_in_text, publisher_by_name, publisher_for_saudinewsnet
 from naba.types import Article, ArticleId
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
+from naba import knowledge
 from naba.text.normalize import normalize
 
 Kind = Literal["PER", "LOC", "ORG"]
@@ -440,16 +441,6 @@ ORGANIZATIONS: Final[dict[str, tuple[str, ...]]] = {
     "الكونغرس": ("الكونجرس",),
     "الكنيست": (),
     "وكالة المخابرات المركزية": ("سي آي إيه",),
-    "الجزيرة": ("قناة الجزيرة",),
-    "رويترز": ("وكالة رويترز",),
-    "فرانس برس": ("وكالة فرانس برس",),
-    "أسوشيتد برس": ("وكالة أسوشيتد برس",),
-    "بي بي سي": (),
-    "سي إن إن": (),
-    "وكالة الأنباء السعودية": ("واس",),
-    "وكالة الأنباء القطرية": ("قنا",),
-    "وكالة أنباء الشرق الأوسط": (),
-    "وكالة الأنباء الفلسطينية": ("وفا",),
     "فيفا": ("الاتحاد الدولي لكرة القدم",),
     "اللجنة الأولمبية الدولية": (),
     "أرامكو": ("أرامكو السعودية",),
@@ -457,6 +448,12 @@ ORGANIZATIONS: Final[dict[str, tuple[str, ...]]] = {
     "فيسبوك": (),
     "مايكروسوفت": (),
     "أبل": (),
+    # News outlets and agencies by the names this gazetteer lists for them (naba/data/*.toml, entity_names).
+    **{
+        p.entity_names[0]: p.entity_names[1:]
+        for p in (*knowledge.outlets(), *knowledge.agencies())
+        if p.entity_names
+    },
 }
 
 # Words that head an organization name: "وزارة الخارجية", "هيئة الأمم", "حزب العمال" ...

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
+from naba import knowledge
 from naba.extract.boilerplate import fold
 from naba.extract.dates import parse_dateline
 
@@ -34,15 +35,8 @@ BYLINE_PREFIXES: Final = (
     "كتبت", "كتب", "بقلم", "بواسطه", "تقرير", "تحرير", "متابعه", "ترجمه", "اعداد", "حوار", "by",
 )  # fmt: skip
 SOURCE_LABELS: Final = ("المصدر", "مصدر الخبر", "source")
-AGENCIES: Final = frozenset(
-    fold(a)
-    for a in (
-        "واس", "وام", "قنا", "كونا", "بنا", "العمانية", "أ ش أ", "أ.ش.أ", "بترا", "سانا", "وفا", "واع", "سبأ",
-        "وأج", "وات", "لاماب", "و م ع", "سونا", "الأناضول", "وكالة الأناضول", "رويترز", "أ ف ب", "أ.ف.ب",
-        "فرانس برس", "وكالة فرانس برس", "أ ب", "أسوشيتد برس", "د ب أ", "شينخوا", "سبوتنيك", "تاس", "إرنا",
-        "وكالات", "الوكالة الوطنية للإعلام", "Reuters", "AFP", "AP", "dpa", "Xinhua",
-    )
-)  # fmt: skip
+# The forms a line holding nothing else is read as a wire credit by (naba/data/agencies.toml, credit_lines).
+AGENCIES: Final = frozenset(fold(form) for agency in knowledge.agencies() for form in agency.credit_lines)
 PLACES: Final = frozenset(
     fold(p)
     for p in (

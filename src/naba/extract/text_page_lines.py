@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
+from naba import knowledge
 from naba.extract.dates import parse_dateline
 from naba.extract.months import HIJRI_MONTHS, WEEKDAYS
 from naba.text.chars import INVISIBLE_MARKS
@@ -179,43 +180,9 @@ SHARE_WORDS: Final = frozenset(
         "reddit",
     }
 )
-# Credits seen alone or in parentheses after the last paragraph (ARABIC.md, "Wire agencies").
-AGENCIES: Final = frozenset(
-    {
-        "واس",
-        "وام",
-        "قنا",
-        "كونا",
-        "بنا",
-        "العمانية",
-        "أ ش أ",
-        "بترا",
-        "سانا",
-        "وفا",
-        "واع",
-        "سبأ",
-        "وأج",
-        "وات",
-        "لاماب",
-        "و م ع",
-        "سونا",
-        "الأناضول",
-        "رويترز",
-        "أ ف ب",
-        "فرانس برس",
-        "أ ب",
-        "أسوشيتد برس",
-        "د ب أ",
-        "شينخوا",
-        "سبوتنيك",
-        "تاس",
-        "إرنا",
-        "وكالات",
-        "Reuters",
-        "AFP",
-        "AP",
-    }
-)
+# Credits seen alone or in parentheses after the last paragraph (naba/data/agencies.toml, credit_lines),
+# compared as written.
+AGENCIES: Final = frozenset(form for agency in knowledge.agencies() for form in agency.credit_lines)
 
 
 def _alternation(phrases: tuple[str, ...] | list[str] | frozenset[str]) -> str:

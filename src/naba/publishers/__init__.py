@@ -1,12 +1,13 @@
 """naba.publishers: declarative knowledge about Arabic news outlets and wire agencies.
 
-One module per region (``gulf``, ``levant``, ``egypt``, ``maghreb``, ``pan_arab``) and one for
-``agencies``; records in :mod:`naba.publishers.model`; lookups in :mod:`naba.publishers.registry`.
+The outlets and agencies are data (``naba/data/outlets.toml``, ``agencies.toml``), read with their records by
+:mod:`naba.knowledge`; lookups are in :mod:`naba.publishers.registry`, credits in text in
+:mod:`naba.publishers.credits`.
 """
 
 from __future__ import annotations
 
-from naba.publishers.model import Agency, Feed, Phrase, Publisher, Region, Selector, verified
+from naba.knowledge import Agency, Feed, Phrase, Publisher, Region, Selector, verified
 from naba.publishers.registry import (
     PublisherRegistry,
     agency_in_text,

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from naba.publishers.model import Agency, Publisher
+from naba.knowledge import Agency, Publisher
 
 _DASHES: Final = r"\-‐–—"  # a character-class body: the hyphen is escaped
 _LABELS: Final = ("المصدر", "مصدر الخبر", "نقلا عن", "source")

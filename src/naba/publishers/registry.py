@@ -20,14 +20,9 @@ from collections.abc import Iterable
 from typing import Final
 from urllib.parse import urlsplit
 
-import naba.publishers.agencies as agencies
-import naba.publishers.egypt as egypt
-import naba.publishers.gulf as gulf
-import naba.publishers.levant as levant
-import naba.publishers.maghreb as maghreb
-import naba.publishers.pan_arab as pan_arab
+from naba import knowledge
+from naba.knowledge import Agency, Publisher
 from naba.publishers.credits import CreditMatcher
-from naba.publishers.model import Agency, Publisher
 from naba.text.normalize import normalize
 
 # Generic words that may precede an outlet's name in a credit ("صحيفة عكاظ", "the Okaz newspaper"); tried
@@ -168,10 +163,8 @@ def _path_candidates(domain: str, path: str) -> list[str]:
 
 @functools.cache
 def default_registry() -> PublisherRegistry:
-    """The shipped registry: every outlet module plus the agencies."""
-    return PublisherRegistry(
-        (*gulf.GULF, *levant.LEVANT, *egypt.EGYPT, *maghreb.MAGHREB, *pan_arab.PAN_ARAB, *agencies.AGENCIES)
-    )
+    """The shipped registry: the outlets and the agencies of ``naba/data/`` (outlets.toml, agencies.toml)."""
+    return PublisherRegistry((*knowledge.outlets(), *knowledge.agencies()))
 
 
 def publisher_for_url(url: str) -> Publisher | None:
