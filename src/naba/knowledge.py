@@ -19,7 +19,10 @@ Every file opens with ``#`` lines saying what it holds, where it comes from and 
 comment line anywhere (never inside a cell).
 
 The files: ``stopwords.txt``; ``spelling-variants.tsv``; ``months.tsv`` and ``dateline-words.tsv``;
-``outlets.toml`` and ``agencies.toml`` (the one list of wire agencies).
+``outlets.toml`` and ``agencies.toml`` (the one list of wire agencies); ``places.tsv`` (the one gazetteer of
+places: the entity recognizer's, the story gazetteer's and the byline reader's, each a lexicon of it);
+``organizations.tsv``; ``person-words.tsv`` (given names, particles, titles, honorifics); ``name-heads.tsv``;
+``boilerplate.tsv``; ``labels.tsv``; ``stage-words.tsv``.
 
 Contract
 --------
@@ -113,6 +116,43 @@ def _table(name: str, columns: tuple[str, ...]) -> tuple[_Row, ...]:
     return tuple(rows)
 
 
+# --- tagged word lists --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or phrase with the tags its file gives it (its kinds, or the lexicons that use it)."""
+
+    text: str
+    tags: frozenset[str]
+
+
+# Each tagged file and the tags it may use (documented in the file's header).
+TAGGED_FILES: Mapping[str, frozenset[str]] = {
+    "boilerplate.tsv": frozenset({"read-also", "ui", "label", "comments", "disclaimer"}),
+    "labels.tsv": frozenset({"byline", "source", "attribution", "update"}),
+    "name-heads.tsv": frozenset({"org-head", "loc-head", "designator", "always-dropped", "outlet-type"}),
+    "person-words.tsv": frozenset(
+        {"given", "particle", "title", "honorific", "introducer", "ner", "ner-more"}
+    ),
+    "stage-words.tsv": frozenset({"preview", "result"}),
+}
+
+
+@functools.cache
+def terms(name: str) -> tuple[Term, ...]:
+    """Every entry of a tagged ``.tsv`` (columns ``text``, ``tags``), in file order; one of :data:`TAGGED_FILES`."""
+    allowed = TAGGED_FILES[name]
+    return tuple(Term(row["text"], row.tags("tags", allowed)) for row in _table(name, ("text", "tags")))
+
+
+def tagged(name: str, tag: str) -> tuple[str, ...]:
+    """The entries of ``name`` that carry ``tag``, in file order."""
+    if tag not in TAGGED_FILES[name]:
+        raise ValueError(f"naba/data/{name}: no tag {tag!r}")
+    return tuple(term.text for term in terms(name) if tag in term.tags)
+
+
 # --- forms: spellings and long names of one thing -----------------------------------------------------------
 
 
@@ -148,7 +188,59 @@ def form_groups(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(group) for group in groups.values())
 
 
-# --- spelling variants --------------------------------------------------------------------------------------
+# --- places -------------------------------------------------------------------------------------------------
+
+PlaceKind = Literal["country", "city", "region", "governorate"]
+PLACE_KINDS: frozenset[str] = frozenset({"country", "city", "region", "governorate"})
+# The lexicons a place name belongs to (see places.tsv's header).
+PLACE_USES: frozenset[str] = frozenset({"entities", "story", "story-in", "byline"})
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One written form of a place name (see ``places.tsv``).
+
+    A canonical row (``same_as`` empty) carries the place's facts: ``kind`` and ``within`` (the country, or
+    for a Saudi governorate its region). ``uses`` names the lexicons this written form belongs to.
+    """
+
+    name: str
+    same_as: str
+    kind: str
+    within: str
+    uses: frozenset[str]
+
+
+@functools.cache
+def places() -> tuple[Place, ...]:
+    """Every place form of ``places.tsv``, in file order (checked: kinds, uses, and names referred to)."""
+    rows = _table("places.tsv", ("name", "same_as", "kind", "in", "uses"))
+    out: list[Place] = []
+    canonical: dict[str, Place] = {}
+    for row in rows:
+        place = Place(row["name"], row["same_as"], row["kind"], row["in"], row.tags("uses", PLACE_USES))
+        if place.same_as:
+            if place.kind or place.within:
+                raise row.error("a form with same_as takes kind and in from its canonical row")
+            if place.same_as not in canonical:
+                raise row.error(f"same_as {place.same_as!r} is not an earlier canonical name")
+        else:
+            if place.kind not in PLACE_KINDS:
+                raise row.error(f"kind must be one of {sorted(PLACE_KINDS)}")
+            canonical[place.name] = place
+        out.append(place)
+    for row, place in zip(rows, out, strict=True):
+        if place.within and place.within not in canonical:
+            raise row.error(f"in {place.within!r} is not a canonical place name")
+    return tuple(out)
+
+
+# --- organizations, spelling variants -----------------------------------------------------------------------
+
+
+def organizations() -> tuple[tuple[str, ...], ...]:
+    """Organizations known by name (``organizations.tsv``), each as its forms, common short name first."""
+    return form_groups("organizations.tsv")
 
 
 def spelling_variants() -> tuple[tuple[str, ...], ...]:

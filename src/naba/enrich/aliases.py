@@ -21,39 +21,16 @@ from __future__ import annotations
 
 from typing import Final
 
+from naba import knowledge
 from naba.enrich import gazetteers as gz
-from naba.text.normalize import normalize, normalize_for_stemming
+from naba.text.normalize import fold_key, normalize, normalize_for_stemming
 from naba.text.stem import ArabicStemmer
 from naba.text.variants import build_stem_map
 
-# Designators dropped when the rest is a known name of the same entity.
-DESIGNATORS: Final = frozenset(
-    gz.key(w)
-    for w in (
-        "دولة",
-        "جمهورية",
-        "مملكة",
-        "المملكة",
-        "سلطنة",
-        "إمارة",
-        "قطاع",
-        "مدينة",
-        "ولاية",
-        "محافظة",
-        "إقليم",
-        "منطقة",
-        "حركة",
-        "تنظيم",
-        "جماعة",
-        "منظمة",
-        "حزب",
-        "وكالة",
-        "قناة",
-        "صحيفة",
-    )
-)
-# Place designators that are never part of a name: dropped even when the rest is unknown.
-ALWAYS_DROPPED: Final = frozenset(gz.key(w) for w in ("مدينة", "بلدة", "قرية"))
+# Designators dropped when the rest is a known name of the same entity, and place designators that are never
+# part of a name: dropped even when the rest is unknown (naba/data/name-heads.tsv).
+DESIGNATORS: Final = frozenset(fold_key(w) for w in knowledge.tagged("name-heads.tsv", "designator"))
+ALWAYS_DROPPED: Final = frozenset(fold_key(w) for w in knowledge.tagged("name-heads.tsv", "always-dropped"))
 _PROCLITICS: Final = "وفبلك"
 
 
@@ -68,7 +45,7 @@ class AliasResolver:
             for short, longs in table.items():
                 for form in (short, *longs):
                     self._table[self._fold(form)] = short
-        self._known = frozenset(self._table) | frozenset(self._fold(n) for n in (*gz.CITIES, *gz.REGIONS))
+        self._known = frozenset(self._table) | frozenset(self._fold(n) for n in gz.LOCATIONS)
 
     def _fold_word(self, word: str) -> str:
         """One word normalized for stemming, its stem replaced by the variant table's canonical stem."""

@@ -38,7 +38,7 @@ from naba.enrich.ner_features import (
     stack_features,
     word_forms,
 )
-from naba.text.normalize import normalize
+from naba.text.normalize import fold_key, normalize
 from naba.text.stopwords import STOPWORDS
 from naba.text.tokenize import TOKEN_RE
 
@@ -320,10 +320,10 @@ def _link_person_mentions(entities: list[Entity]) -> list[Entity]:
 
 # --- rules applied after the model (general patterns of news Arabic; gazetteers of general knowledge) -------
 # Heads that open an organization name when followed by words with the article (وزارة الخارجية الروسية).
-RULE_ORG_HEADS: Final = frozenset(gz.key(w) for w in ("وزارة", "حركة", "حزب", "منظمة", "هيئة", "وكالة"))
+RULE_ORG_HEADS: Final = frozenset(fold_key(w) for w in ("وزارة", "حركة", "حزب", "منظمة", "هيئة", "وكالة"))
 # Heads of a place or crossing followed by its name (معبر رفح، مطار القاهرة).
-RULE_LOC_HEADS: Final = frozenset(gz.key(w) for w in ("معبر", "مطار", "ميناء", "مخيم"))
-NAME_PARTICLES: Final = frozenset(gz.key(w) for w in ("بن", "ابن", "أبو", "عبد", "بنت"))
+RULE_LOC_HEADS: Final = frozenset(fold_key(w) for w in ("معبر", "مطار", "ميناء", "مخيم"))
+NAME_PARTICLES: Final = frozenset(fold_key(w) for w in ("بن", "ابن", "أبو", "عبد", "بنت"))
 MAX_MODIFIERS: Final = 3  # words with the article between a title and the name (الرئيس الروسي ...)
 MAX_ORG_WORDS: Final = 4
 # A rule fires only where the model gives its first token at least this probability of being inside an

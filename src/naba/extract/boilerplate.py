@@ -1,7 +1,8 @@
 """What is not article text: tags dropped outright, class/id hints of page furniture, and an Arabic lexicon.
 
-The lexicon is matched on :func:`fold` text (alef forms → ا, ى → ي, ة → ه, diacritics/tatweel/invisible marks
-dropped, lower-cased), so "إقرأ أيضاً", "اقرأ أيضا" and "اقرا ايضًا" are one phrase.
+The lexicon (``naba/data/boilerplate.tsv``) is matched on :func:`fold` text (alef forms → ا, ى → ي, ة → ه,
+diacritics/tatweel/invisible marks dropped, lower-cased), so "إقرأ أيضاً", "اقرأ أيضا" and "اقرا ايضًا" are one
+phrase.
 
 * :data:`DROPPED_TAGS` never hold visible article text (scripts, forms, embeds) and are removed before the walk.
 * :data:`STRONG_TAGS` / :data:`STRONG_HINT` (comments, related, captions, tags …) mark furniture that is never text;
@@ -21,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from naba import knowledge
 from naba.text.chars import ALEF, ALEF_FORMS, ALEF_MAQSURA, DIACRITICS, INVISIBLE_MARKS, TATWEEL, TEH_MARBUTA
 
 DROPPED_TAGS: Final = (
@@ -58,6 +60,17 @@ _BODY_TOKENS: Final = frozenset(
      "article-content", "article-text", "story-content", "news-content", "content", "body", "main"}
 )  # fmt: skip
 
+# A UI line is short: a label plus a few words at most (calibrated: the longest tool/label line in the dev
+# sets, "اشترك في النشرة البريدية لـ… لتصلك أهم الأخبار يومياً", is 65 characters; article subheadings that
+# start with such a word are rare and longer).
+MAX_UI_LINE_CHARS: Final = 90
+MAX_LABEL_BLOCK_CHARS: Final = 40
+# Disclaimers are a sentence or two; longer text quoting such a phrase is article text.
+MAX_DISCLAIMER_CHARS: Final = 400
+
+
+_PAGE_TAGS: Final = frozenset({"html", "body", "main", "article"})
+_LABEL_PUNCT: Final = " :：-–—»«|•.،"
 _FOLD_TABLE: Final = str.maketrans(
     {
         **dict.fromkeys(ALEF_FORMS, ALEF),
@@ -67,68 +80,27 @@ _FOLD_TABLE: Final = str.maketrans(
     }
 )
 
-_READ_ALSO_RAW: Final = (
-    "اقرا ايضا", "اقرا كذلك", "اقرا المزيد", "اقرا ايضا", "شاهد ايضا", "شاهد المزيد", "للمزيد", "انظر ايضا",
-    "طالع ايضا", "اخبار ذات صله", "مواضيع ذات صله", "موضوعات ذات صله", "مقالات ذات صله", "ذات صله",
-    "الموضوعات المتعلقه", "موضوعات متعلقه", "مواضيع ذات علاقه", "قد يعجبك ايضا", "قد يهمك ايضا", "اقرا كمان",
-    "المزيد من", "اخترنا لك", "مختارات", "تغطيه مباشره", "اخر التطورات", "اخر المستجدات",
-)  # fmt: skip
-_UI_RAW: Final = (
-    "تابعونا على", "تابعوا اخر الاخبار", "تابعنا على", "تابعنا عبر", "انضم الى قناتنا", "حمل تطبيق",
-    "اشترك في النشره", "اشترك في نشره", "اشترك في نشرتنا", "سجل في النشره", "النشره البريديه", "النشره الاخباريه", "كلمات دلاليه", "الكلمات الدلاليه", "الوسوم",
-    "كلمات البحث", "شارك", "طباعه", "تكبير الخط", "تصغير الخط", "اضف تعليق", "التعليقات", "تعليقات الزوار",
-    "عاجل", "الاكثر قراءه", "الاكثر مشاهده", "اكثر قراءه", "جميع الحقوق محفوظه", "حقوق النشر محفوظه",
-    "ملفات تعريف الارتباط", "الكوكيز", "ارسال لصديق", "ارسل الخبر", "عدد القراءات", "اترك تعليقا",
-    "لا توجد تعليقات", "تعليقات القراء", "اراء القراء", "المقال السابق", "المقال التالي", "الخبر السابق", "الخبر التالي", "الرئيسيه",
-)  # fmt: skip
-# A UI line is short: a label plus a few words at most (calibrated: the longest tool/label line in the dev
-# sets, "اشترك في النشرة البريدية لـ… لتصلك أهم الأخبار يومياً", is 65 characters; article subheadings that
-# start with such a word are rare and longer).
-MAX_UI_LINE_CHARS: Final = 90
-MAX_LABEL_BLOCK_CHARS: Final = 40
-# Labels that are a whole line on their own and nothing else: an ad slot's label or a sponsored marker. Matched
-# exactly (folded, punctuation stripped), because as first words they open ordinary headlines ("إعلان نتائج …").
-_EXACT_LABELS_RAW: Final = (
-    "إعلان",
-    "اعلان",
-    "إعلانات",
-    "محتوى مدفوع",
-    "محتوى ممول",
-    "برعاية",
-    "advertisement",
-)
-# Headings that open the reader-comment section: nothing after them in the container is article text.
-_COMMENTS_RAW: Final = (
-    "التعليقات", "تعليقات القراء", "تعليقات الزوار", "اراء القراء", "اضف تعليق", "اضف تعليقك", "اترك تعليقا",
-    "شارك برايك", "comments",
-)  # fmt: skip
-_DISCLAIMER_RAW: Final = (
-    "لا تعبر عن راي", "لا تعبر بالضروره عن", "مراجعه التعليقات", "قواعد التعليق", "شروط التعليق",
-    "بروتوكول نشر التعليقات", "سياسه التعليقات",
-)  # fmt: skip
-# Disclaimers are a sentence or two; longer text quoting such a phrase is article text.
-MAX_DISCLAIMER_CHARS: Final = 400
-
-
-_PAGE_TAGS: Final = frozenset({"html", "body", "main", "article"})
-
 
 def fold(text: str) -> str:
     """Text folded for lexicon matching (not for output)."""
     return " ".join(text.translate(_FOLD_TABLE).lower().split())
 
 
-# The lexicons are written as Arabic is typed; they are matched folded.
-READ_ALSO_LABELS: Final = tuple(fold(x) for x in _READ_ALSO_RAW)
-UI_PHRASES: Final = tuple(fold(x) for x in _UI_RAW)
-DISCLAIMER_PHRASES: Final = tuple(fold(x) for x in _DISCLAIMER_RAW)
-EXACT_LABELS: Final = frozenset(fold(x) for x in _EXACT_LABELS_RAW)
-COMMENT_HEADINGS: Final = frozenset(fold(x) for x in _COMMENTS_RAW)
+def _lexicon(tag: str) -> tuple[str, ...]:
+    return tuple(fold(x) for x in knowledge.tagged("boilerplate.tsv", tag))
+
+
+# The lexicons (naba/data/boilerplate.tsv, whose header defines each tag), matched folded.
+READ_ALSO_LABELS: Final = _lexicon("read-also")
+UI_PHRASES: Final = _lexicon("ui")
+DISCLAIMER_PHRASES: Final = _lexicon("disclaimer")
+EXACT_LABELS: Final = frozenset(_lexicon("label"))
+COMMENT_HEADINGS: Final = frozenset(_lexicon("comments"))
 _COUNT: Final = re.compile(r"[\s(（]*[0-9\u0660-\u0669]*[\s)）]*$")
 
 
 def _strip_label_punct(folded: str) -> str:
-    return folded.strip(" :：-–—»«|•.،")
+    return folded.strip(_LABEL_PUNCT)
 
 
 def read_also_label(text: str) -> bool:

@@ -8,8 +8,10 @@
 * :func:`source_in_text` reads a wire credit from the article text itself: "(أ ف ب)" ending the last paragraph
   or "الرياض - واس" / "القاهرة (رويترز) -" opening the first.
 
-Agencies are those of ARABIC.md; places are a short gazetteer of capitals and large cities, plus the rule that a
-one-word part next to a multi-word name is the place (bylines give people at least two names).
+Agencies, places, labels and given names come from ``naba/data/`` (``agencies.toml``, ``places.tsv``, ``labels.tsv``,
+``person-words.tsv``); a byline part is a place when it is a known one, and a one-word part next to a multi-word
+name is dropped too (bylines give people at least two names). Everything is compared folded
+(:func:`naba.extract.boilerplate.fold`).
 """
 
 from __future__ import annotations
@@ -31,34 +33,16 @@ MAX_DATELINE_CHARS: Final = 90
 MIN_DATE_SHARE: Final = 0.3
 MAX_NAME_WORDS: Final = 6
 
-BYLINE_PREFIXES: Final = (
-    "كتبت", "كتب", "بقلم", "بواسطه", "تقرير", "تحرير", "متابعه", "ترجمه", "اعداد", "حوار", "by",
-)  # fmt: skip
-SOURCE_LABELS: Final = ("المصدر", "مصدر الخبر", "source")
+BYLINE_PREFIXES: Final = tuple(fold(w) for w in knowledge.tagged("labels.tsv", "byline"))
+SOURCE_LABELS: Final = tuple(fold(w) for w in knowledge.tagged("labels.tsv", "source"))
 # The forms a line holding nothing else is read as a wire credit by (naba/data/agencies.toml, credit_lines).
 AGENCIES: Final = frozenset(fold(form) for agency in knowledge.agencies() for form in agency.credit_lines)
-PLACES: Final = frozenset(
-    fold(p)
-    for p in (
-        "القاهرة", "الإسكندرية", "الجيزة", "أسوان", "الأقصر", "المنصورة", "طنطا", "السويس", "بورسعيد", "الرياض",
-        "جدة", "مكة المكرمة", "مكة", "المدينة المنورة", "الدمام", "الخبر", "القطيف", "الأحساء", "الطائف", "أبها",
-        "تبوك", "بريدة", "حائل", "جازان", "نجران", "الجبيل", "ينبع", "دبي", "أبوظبي", "أبو ظبي", "الشارقة",
-        "الدوحة", "الكويت", "المنامة", "مسقط", "عمان", "عمّان", "إربد", "الزرقاء", "بيروت", "طرابلس", "صيدا",
-        "دمشق", "حلب", "حمص", "بغداد", "البصرة", "أربيل", "الموصل", "القدس", "غزة", "رام الله", "الخليل",
-        "نابلس", "جنين", "الخرطوم", "بنغازي", "مصراتة", "تونس", "صفاقس", "الجزائر", "وهران", "قسنطينة", "الرباط",
-        "الدار البيضاء", "مراكش", "فاس", "طنجة", "أكادير", "نواكشوط", "صنعاء", "عدن", "تعز", "مقديشو", "جيبوتي",
-        "طهران", "أنقرة", "إسطنبول", "موسكو", "واشنطن", "نيويورك", "لندن", "باريس", "برلين", "بروكسل", "جنيف",
-        "بكين", "نيودلهي", "طوكيو", "روما", "مدريد", "فيينا", "كييف", "إسلام آباد", "كابول", "غزة",
-    )
-)  # fmt: skip
+# Places a byline part may name (naba/data/places.tsv, lexicon "byline").
+PLACES: Final = frozenset(fold(p.name) for p in knowledge.places() if "byline" in p.uses)
 # Given names that start with the letter و: in a byline they are a name, not "and" + a name.
 _WAW_NAMES: Final = frozenset(
-    fold(n)
-    for n in (
-        "وليد", "وائل", "وفاء", "وداد", "وسام", "وجدي", "وديع", "وهيب", "وصفي", "ولاء", "وعد", "وحيد", "وجيه",
-        "وضاح", "وصال", "ورد", "وردة", "وفيق", "وهبة", "وهبي", "وسيم", "وسيلة", "ولي", "وئام", "وجدان",
-    )
-)  # fmt: skip
+    key for key in (fold(w) for w in knowledge.tagged("person-words.tsv", "given")) if key.startswith("و")
+)
 _PARTS: Final = re.compile(r"\s+[-–—|/]+\s+|\s*[|]\s*")
 _LEADING_PREFIX: Final = re.compile(
     r"^(?:" + "|".join(BYLINE_PREFIXES) + r")(?:\s*[:：\-–]\s*|\s+)", re.IGNORECASE
@@ -83,7 +67,7 @@ _SOURCE_LABEL: Final = re.compile(
 )
 # Words of relative datelines ("منذ ساعتين", "أمس"): the only datelines without digits.
 _RELATIVE_WORDS: Final = ("منذ", "امس", "قبل", "اليوم")
-_UPDATE_LABELS: Final = ("اخر تحديث", "تم التحديث", "تحديث", "updated", "last update", "معدل")
+_UPDATE_LABELS: Final = tuple(fold(w) for w in knowledge.tagged("labels.tsv", "update"))
 
 
 def is_credit_line(text: str) -> LineKind | None:

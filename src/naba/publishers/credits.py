@@ -20,10 +20,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Final
 
+from naba import knowledge
 from naba.knowledge import Agency, Publisher
 
 _DASHES: Final = r"\-‐–—"  # a character-class body: the hyphen is escaped
-_LABELS: Final = ("المصدر", "مصدر الخبر", "نقلا عن", "source")
+# Source labels and attribution phrases (naba/data/labels.tsv): "المصدر: …", "نقلا عن …".
+_LABELS: Final = tuple(t.text for t in knowledge.terms("labels.tsv") if t.tags & {"source", "attribution"})
 _PIECE_SPLIT: Final = re.compile(rf"[,،/;+{_DASHES}]")
 _PARENS: Final = re.compile(r"[(\[]([^()\[\]\n]{1,80})[)\]]")
 # Longest credit taken after a label, in words; outlet names are at most five words.

@@ -25,9 +25,6 @@ from naba.knowledge import Agency, Publisher
 from naba.publishers.credits import CreditMatcher
 from naba.text.normalize import normalize
 
-# Generic words that may precede an outlet's name in a credit ("صحيفة عكاظ", "the Okaz newspaper"); tried
-# only when the full name is unknown. Written normalized.
-_TYPE_WORDS: Final = ("صحيفه", "جريده", "موقع", "قناه", "شبكه", "بوابه", "the")
 _NAME_PUNCT: Final = re.compile(r"[\-‐–—_.'\"«»“”()\[\]|:]+")
 _SPACES: Final = re.compile(r"\s+")
 _AMP_CACHE_SUFFIX: Final = ".cdn.ampproject.org"
@@ -36,6 +33,11 @@ _AMP_CACHE_SUFFIX: Final = ".cdn.ampproject.org"
 def name_key(name: str) -> str:
     """The form names are compared in: normalized, punctuation read as space, spaces collapsed."""
     return _SPACES.sub(" ", _NAME_PUNCT.sub(" ", normalize(name))).strip()
+
+
+# Generic words that may precede an outlet's name in a credit ("صحيفة عكاظ", "the Okaz newspaper"); tried
+# only when the full name is unknown (naba/data/name-heads.tsv, tag outlet-type).
+_TYPE_WORDS: Final = tuple(name_key(w) for w in knowledge.tagged("name-heads.tsv", "outlet-type"))
 
 
 class PublisherRegistry:

@@ -31,8 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from naba import knowledge
 from naba.stories.places import agree, find_places, specific
-from naba.text.normalize import normalize
+from naba.text.normalize import fold_key, normalize
 
 # Body tokens read after the headline: the lead names the event's place and figures; later paragraphs drift
 # into background (other towns, last year's figures). eval/stories.py, whole dev window, on labeled pairs with
@@ -104,44 +105,10 @@ def figures(terms: Iterable[str]) -> set[str]:
 # Person names: the NER's PER mentions of the headline and lead, compared by name token, not by full name.
 # Outlets spell one person differently and cut names differently (عبدالله دواس آل منصور / عبدالله آل منصور /
 # آل منصور), so exact names are disjoint in 37% of same-story pairs; two look-alike events name other people.
-# Particles, titles and kunya words are dropped; "عبد" joins the next word (عبد الله -> عبدالله).
+# Particles and honorifics (naba/data/person-words.tsv) are dropped; "عبد" joins the next word (عبد الله ->
+# عبدالله).
 PERSON_PARTICLES: Final = frozenset(
-    normalize(w)
-    for w in (
-        "بن",
-        "ابن",
-        "بنت",
-        "آل",
-        "ال",
-        "أبو",
-        "ابو",
-        "أبي",
-        "أم",
-        "عبد",
-        "الأمير",
-        "الامير",
-        "الأميرة",
-        "الملك",
-        "الشيخ",
-        "الدكتور",
-        "د",
-        "المهندس",
-        "اللواء",
-        "العميد",
-        "العقيد",
-        "الفريق",
-        "المستشار",
-        "السيد",
-        "السيدة",
-        "الرئيس",
-        "الوزير",
-        "سمو",
-        "معالي",
-        "فضيلة",
-        "سعادة",
-        "الحاج",
-        "الإمام",
-    )
+    normalize(t.text) for t in knowledge.terms("person-words.tsv") if t.tags & {"particle", "honorific"}
 )
 # Name tokens a mention needs to count (a one-word PER mention is often a mis-tagged club or verb).
 PERSON_MIN_WORDS: Final = 1
@@ -179,74 +146,15 @@ def person_keys(names: Iterable[str], mode: str = "tokens") -> frozenset[str]:
 
 def org_keys(names: Iterable[str]) -> frozenset[str]:
     """Organizations by their normalized canonical name (two words or more: one word is often a mis-tag)."""
-    return frozenset(k for k in (" ".join(normalize(n).split()) for n in names) if " " in k)
+    return frozenset(k for k in map(fold_key, names) if " " in k)
 
 
 # "Result vs preview": a match preview and its result (or a pre-session outlook and the close) share every
 # name and place; the verbs differ. Headlines use the present tense for both (أرسنال يختبر / أرسنال يهزم), so
-# the cue is the verb itself. Words in search normalization, read with a leading و/ف stripped.
-PREVIEW_WORDS: Final = frozenset(
-    normalize(w)
-    for w in (
-        "يلتقي",
-        "تلتقي",
-        "يلاقي",
-        "يواجه",
-        "تواجه",
-        "يستضيف",
-        "يختبر",
-        "يختبران",
-        "يفتتح",
-        "يفتتحان",
-        "مرتقبة",
-        "المرتقبة",
-        "قبل",
-        "يسعى",
-        "يطمح",
-        "يترقب",
-        "ترقب",
-        "لقاء",
-        "مواجهة",
-        "ضيفا",
-    )
-)
-RESULT_WORDS: Final = frozenset(
-    normalize(w)
-    for w in (
-        "فاز",
-        "يفوز",
-        "تغلب",
-        "يتغلب",
-        "خسر",
-        "يخسر",
-        "تعادل",
-        "يتعادل",
-        "يكسب",
-        "كسب",
-        "هزم",
-        "يهزم",
-        "توج",
-        "يتوج",
-        "يتوّج",
-        "أحرز",
-        "يحرز",
-        "انتزع",
-        "ينتزع",
-        "يقهر",
-        "بهدف",
-        "بهدفين",
-        "بثنائية",
-        "بثلاثية",
-        "أغلق",
-        "أغلقت",
-        "تغلق",
-        "يغلق",
-        "ارتفع",
-        "انخفض",
-        "تراجع",
-        "بطلا",
-    )
-)
+# the cue is the verb itself (naba/data/stage-words.tsv). Words in search normalization, read with a leading و/ف
+# stripped.
+PREVIEW_WORDS: Final = frozenset(normalize(w) for w in knowledge.tagged("stage-words.tsv", "preview"))
+RESULT_WORDS: Final = frozenset(normalize(w) for w in knowledge.tagged("stage-words.tsv", "result"))
 PREVIEW: Final = "preview"
 RESULT: Final = "result"
 # Lead tokens read for the stage cue after the headline (which counts twice).

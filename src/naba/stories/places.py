@@ -2,12 +2,14 @@
 
 Contract
 --------
-* Every name here is written from general knowledge: the world's countries, Arab capitals and major cities,
-  the thirteen Saudi regions, their seats and governorates, and a few well-known places of the news. None is
-  taken from an evaluation set or extracted from a corpus.
-* Names are stored in naba's search normalization (hamza, ة/ه, ى/ي folded), as they appear in
-  :attr:`~naba.types.AnalyzedArticle.title_phrase_terms`; :data:`PLACES` maps each one- or two-word name to a
-  canonical key (a variant spelling or a long form maps to the short name's key).
+* The names are the forms of ``naba/data/places.tsv`` in the lexicons ``story`` and ``story-in`` (see its header),
+  written from general knowledge: the world's countries, Arab capitals and major cities, the thirteen Saudi
+  regions, their seats and governorates, and a few well-known places of the news. None is taken from an
+  evaluation set or extracted from a corpus.
+* Names are keyed by the folding key (:func:`naba.text.normalize.fold_key`: hamza, ة/ه, ى/ي folded), as they
+  appear in :attr:`~naba.types.AnalyzedArticle.title_phrase_terms`; :data:`PLACES` maps each one- or two-word
+  name to a canonical key (a variant spelling or a long form maps to the short name's key; a city outside Saudi
+  Arabia, a region's seat or a town of a governorate maps to the key of the place it is in).
 * :func:`find_places` reads phrase terms (normalized tokens, clitics attached) and returns the canonical keys
   of the places they name, stripping the proclitics ``و ف ب ل ك`` and reading ``لل`` as ``ال``.
 """
@@ -17,212 +19,40 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from naba.text.normalize import normalize
-
-# Canonical name -> variant spellings and long forms (all map to the canonical name).
-_GROUPS: Final[dict[str, tuple[str, ...]]] = {
-    # Saudi regions and their seats
-    "الرياض": (),
-    "مكة": ("مكة المكرمة", "مكه"),
-    "المدينة": ("المدينة المنورة",),
-    "القصيم": ("بريدة", "عنيزة", "الرس", "البكيرية", "المذنب", "البدائع"),
-    "المنطقة الشرقية": ("الدمام",),
-    "عسير": ("أبها", "خميس مشيط", "بيشة", "محايل", "محايل عسير", "النماص", "سراة عبيدة", "ظهران الجنوب"),
-    "تبوك": ("ضباء", "تيماء", "أملج"),
-    "حائل": ("بقعاء",),
-    "الحدود الشمالية": (),
-    "عرعر": (),
-    "رفحاء": (),
-    "طريف": (),
-    "جازان": ("جيزان", "صبيا", "أبو عريش", "صامطة", "فرسان", "العارضة"),
-    "نجران": ("شرورة", "حبونا", "بدر الجنوب", "يدمة"),
-    "الباحة": ("بلجرشي", "المندق", "المخواة", "قلوة"),
-    "الجوف": ("سكاكا", "دومة الجندل", "القريات"),
-    # Saudi governorates and cities
-    "جدة": ("جده",),
-    "الطائف": (),
-    "رابغ": (),
-    "الليث": (),
-    "القنفذة": (),
-    "الجموم": (),
-    "خليص": (),
-    "ينبع": (),
-    "العلا": (),
-    "خيبر": (),
-    "الحناكية": (),
-    "العيص": (),
-    "مهد الذهب": (),
-    "الظهران": (),
-    "القطيف": ("صفوى", "سيهات", "تاروت", "العوامية"),
-    "الأحساء": ("الاحساء", "الهفوف", "المبرز"),
-    "الجبيل": (),
-    "حفر الباطن": (),
-    "الخفجي": (),
-    "النعيرية": (),
-    "بقيق": ("أبقيق",),
-    "الخرج": (),
-    "الدوادمي": (),
-    "المجمعة": (),
-    "الزلفي": (),
-    "وادي الدواسر": (),
-    "الأفلاج": (),
-    "القويعية": (),
-    "الدرعية": (),
-    # Arab countries, capitals and major cities
-    "السعودية": ("المملكة العربية السعودية",),
-    "الإمارات": ("الإمارات العربية المتحدة", "أبوظبي", "أبو ظبي", "دبي", "الشارقة", "عجمان", "الفجيرة"),
-    "الكويت": (),
-    "قطر": ("الدوحة",),
-    "البحرين": ("المنامة",),
-    "عمان": ("سلطنة عمان", "مسقط"),
-    "اليمن": ("صنعاء", "عدن", "تعز", "الحديدة", "مأرب", "صعدة", "حضرموت", "المكلا", "لحج", "أبين", "شبوة"),
-    "العراق": ("بغداد", "البصرة", "الموصل", "أربيل", "كركوك", "الأنبار", "الفلوجة", "الرمادي", "تكريت"),
-    "سوريا": ("سورية", "دمشق", "حلب", "حمص", "إدلب", "درعا", "اللاذقية", "الرقة", "دير الزور"),
-    "لبنان": ("بيروت", "طرابلس لبنان", "صيدا"),
-    "الأردن": (),
-    "فلسطين": ("غزة", "قطاع غزة", "الضفة الغربية", "رام الله", "القدس", "الخليل", "نابلس"),
-    "مصر": ("القاهرة", "الإسكندرية", "سيناء", "السويس", "الجيزة", "الأقصر", "أسوان"),
-    "السودان": ("الخرطوم", "دارفور"),
-    "ليبيا": ("طرابلس", "بنغازي", "مصراتة"),
-    "تونس": (),
-    "الجزائر": (),
-    "المغرب": ("الرباط", "الدار البيضاء", "طنجة", "مراكش", "فاس"),
-    "موريتانيا": ("نواكشوط",),
-    "الصومال": ("مقديشو",),
-    "جيبوتي": (),
-    "جزر القمر": (),
-    # Other countries and major cities of the news
-    "إيران": ("طهران",),
-    "تركيا": ("أنقرة", "اسطنبول", "إسطنبول"),
-    "إسرائيل": ("تل أبيب",),
-    "أفغانستان": ("كابل",),
-    "باكستان": ("إسلام أباد", "كراتشي", "لاهور"),
-    "الهند": ("نيودلهي", "مومباي"),
-    "بنغلاديش": ("دكا",),
-    "الصين": ("بكين", "شنغهاي", "هونغ كونغ"),
-    "اليابان": ("طوكيو",),
-    "كوريا الجنوبية": ("سيول",),
-    "كوريا الشمالية": ("بيونغ يانغ",),
-    "إندونيسيا": ("اندونيسيا", "جاكرتا"),
-    "ماليزيا": ("كوالالمبور",),
-    "الفلبين": ("مانيلا",),
-    "تايلاند": ("بانكوك",),
-    "فيتنام": (),
-    "سريلانكا": (),
-    "نيبال": (),
-    "ميانمار": ("بورما",),
-    "روسيا": ("موسكو",),
-    "أوكرانيا": ("كييف",),
-    "الولايات المتحدة": ("أمريكا", "أميركا", "واشنطن", "نيويورك", "كاليفورنيا", "تكساس", "فلوريدا"),
-    "كندا": ("أوتاوا", "تورنتو"),
-    "المكسيك": (),
-    "البرازيل": ("ريو دي جانيرو",),
-    "الأرجنتين": (),
-    "تشيلي": (),
-    "كولومبيا": (),
-    "فنزويلا": (),
-    "كوبا": ("هافانا",),
-    "جامايكا": (),
-    "بريطانيا": ("المملكة المتحدة", "لندن", "إنجلترا", "انجلترا", "اسكتلندا"),
-    "فرنسا": ("باريس",),
-    "ألمانيا": ("برلين",),
-    "إيطاليا": ("روما",),
-    "إسبانيا": ("اسبانيا", "مدريد", "برشلونة"),
-    "البرتغال": ("لشبونة",),
-    "اليونان": ("أثينا",),
-    "هولندا": ("أمستردام",),
-    "بلجيكا": ("بروكسل",),
-    "سويسرا": ("جنيف", "زيورخ"),
-    "النمسا": ("فيينا",),
-    "السويد": (),
-    "النرويج": (),
-    "الدنمارك": (),
-    "فنلندا": (),
-    "بولندا": (),
-    "المجر": (),
-    "رومانيا": (),
-    "صربيا": (),
-    "كرواتيا": (),
-    "البوسنة": (),
-    "أيرلندا": (),
-    "أستراليا": ("استراليا", "سيدني"),
-    "نيوزيلندا": (),
-    "نيجيريا": (),
-    "النيجر": (),
-    "تشاد": (),
-    "السنغال": (),
-    "إثيوبيا": (),
-    "إريتريا": (),
-    "كينيا": ("نيروبي",),
-    "تنزانيا": (),
-    "أوغندا": (),
-    "جنوب أفريقيا": (),
-    "جنوب السودان": ("جوبا",),
-    "الكاميرون": (),
-    "غانا": (),
-    "ساحل العاج": (),
-    "بنين": (),
-    "توغو": (),
-    "غينيا": (),
-    "بوركينا فاسو": (),
-    "زيمبابوي": (),
-    "موزمبيق": (),
-    "مدغشقر": (),
-    "ريونيون": ("لا ريونيون",),
-    "كازاخستان": (),
-    "أوزبكستان": (),
-    "أذربيجان": (),
-    "أرمينيا": (),
-    "جورجيا": (),
-}
+from naba import knowledge
+from naba.text.normalize import fold_key
 
 
-# Saudi governorates listed above as places of their own -> the region that contains them: a report naming
-# only the region agrees with one naming a governorate in it; two governorates of one region disagree.
-_REGION_OF: Final[dict[str, tuple[str, ...]]] = {
-    "مكة": ("جدة", "الطائف", "رابغ", "الليث", "القنفذة", "الجموم", "خليص"),
-    "المدينة": ("ينبع", "العلا", "خيبر", "الحناكية", "العيص", "مهد الذهب"),
-    "المنطقة الشرقية": (
-        "الظهران",
-        "القطيف",
-        "الأحساء",
-        "الجبيل",
-        "حفر الباطن",
-        "الخفجي",
-        "النعيرية",
-        "بقيق",
-    ),
-    "الرياض": (
-        "الخرج",
-        "الدوادمي",
-        "المجمعة",
-        "الزلفي",
-        "وادي الدواسر",
-        "الأفلاج",
-        "القويعية",
-        "الدرعية",
-    ),
-    "الحدود الشمالية": ("عرعر", "رفحاء", "طريف"),
-}
+def _story_keys() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded form -> canonical key, governorate key -> its region's key) of the lexicons story and story-in."""
+    rows = knowledge.places()
+    canonical = {p.name: p for p in rows if not p.same_as}
 
+    def key_of(place: knowledge.Place) -> str:
+        """The key a form counts as: its own place's, or (story-in) the key of the place it is in."""
+        own = canonical[place.same_as] if place.same_as else place
+        if "story-in" in place.uses:
+            return key_of(canonical[own.within])
+        if place.same_as and "story" not in own.uses:
+            return key_of(own)
+        return fold_key(own.name)
 
-def _norm(name: str) -> str:
-    return " ".join(normalize(name).split())
-
-
-def _build() -> dict[str, str]:
     places: dict[str, str] = {}
-    for canonical, variants in _GROUPS.items():
-        key = _norm(canonical)
-        for name in (canonical, *variants):
-            places.setdefault(_norm(name), key)
-    return places
+    parent: dict[str, str] = {}
+    for place in rows:
+        if place.uses & {"story", "story-in"}:
+            places.setdefault(fold_key(place.name), key_of(place))
+        if "story" in place.uses and place.kind == "governorate" and place.within:
+            parent[fold_key(place.name)] = fold_key(place.within)
+    return places, parent
 
 
-PLACES: Final[dict[str, str]] = _build()
-PARENT: Final[dict[str, str]] = {
-    _norm(place): _norm(region) for region, places in _REGION_OF.items() for place in places
-}
+_TABLES: Final = _story_keys()
+# Each one- or two-word name of the story gazetteer -> its canonical key; a Saudi governorate that is a place of
+# its own -> the region that contains it (a report naming only the region agrees with one naming a governorate
+# in it; two governorates of one region disagree).
+PLACES: Final[dict[str, str]] = _TABLES[0]
+PARENT: Final[dict[str, str]] = _TABLES[1]
 
 
 def specific(places: Iterable[str]) -> frozenset[str]:
