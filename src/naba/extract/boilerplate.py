@@ -1,8 +1,8 @@
 """What is not article text: tags dropped outright, class/id hints of page furniture, and an Arabic lexicon.
 
-The lexicon (``naba/data/boilerplate.tsv``) is matched on :func:`fold` text (alef forms → ا, ى → ي, ة → ه,
-diacritics/tatweel/invisible marks dropped, lower-cased), so "إقرأ أيضاً", "اقرأ أيضا" and "اقرا ايضًا" are one
-phrase.
+The lexicon (``naba/data/boilerplate.tsv``) is matched on folded text (:func:`naba.text.normalize.fold_key`:
+alef forms → ا, ى → ي, ة → ه, diacritics/tatweel/invisible marks dropped, digits and Arabic punctuation mapped,
+lower-cased), so "إقرأ أيضاً", "اقرأ أيضا" and "اقرا ايضًا" are one phrase.
 
 * :data:`DROPPED_TAGS` never hold visible article text (scripts, forms, embeds) and are removed before the walk.
 * :data:`STRONG_TAGS` / :data:`STRONG_HINT` (comments, related, captions, tags …) mark furniture that is never text;
@@ -23,7 +23,7 @@ import re
 from typing import Final
 
 from naba import knowledge
-from naba.text.chars import ALEF, ALEF_FORMS, ALEF_MAQSURA, DIACRITICS, INVISIBLE_MARKS, TATWEEL, TEH_MARBUTA
+from naba.text.normalize import fold_key
 
 DROPPED_TAGS: Final = (
     "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea",
@@ -70,24 +70,13 @@ MAX_DISCLAIMER_CHARS: Final = 400
 
 
 _PAGE_TAGS: Final = frozenset({"html", "body", "main", "article"})
-_LABEL_PUNCT: Final = " :：-–—»«|•.،"
-_FOLD_TABLE: Final = str.maketrans(
-    {
-        **dict.fromkeys(ALEF_FORMS, ALEF),
-        ALEF_MAQSURA: "\u064a",
-        TEH_MARBUTA: "\u0647",
-        **dict.fromkeys(DIACRITICS + TATWEEL + INVISIBLE_MARKS, None),
-    }
-)
-
-
-def fold(text: str) -> str:
-    """Text folded for lexicon matching (not for output)."""
-    return " ".join(text.translate(_FOLD_TABLE).lower().split())
+# Punctuation around a label ("اقرأ أيضاً:", "« عاجل »", "الوسوم ،"), as it reads after folding: fold_key maps
+# ، « » to , " " and the full-width colon to ":".
+_LABEL_PUNCT: Final = ' :-–—"|•.,'
 
 
 def _lexicon(tag: str) -> tuple[str, ...]:
-    return tuple(fold(x) for x in knowledge.tagged("boilerplate.tsv", tag))
+    return tuple(fold_key(x) for x in knowledge.tagged("boilerplate.tsv", tag))
 
 
 # The lexicons (naba/data/boilerplate.tsv, whose header defines each tag), matched folded.
@@ -105,7 +94,7 @@ def _strip_label_punct(folded: str) -> str:
 
 def read_also_label(text: str) -> bool:
     """True when ``text`` opens a read-also / related block ("اقرأ أيضاً:", "شاهد أيضاً", "للمزيد: …")."""
-    folded = _strip_label_punct(fold(text))
+    folded = _strip_label_punct(fold_key(text))
     if len(folded) > MAX_UI_LINE_CHARS * 2:
         return False
     return any(folded.startswith(label) for label in READ_ALSO_LABELS) and (
@@ -118,7 +107,7 @@ def is_ui_line(text: str) -> bool:
     stripped = text.strip()
     if stripped.startswith(("©", "(c)", "Copyright")) and len(stripped) <= MAX_UI_LINE_CHARS:
         return True
-    folded = _strip_label_punct(fold(stripped))
+    folded = _strip_label_punct(fold_key(stripped))
     if len(folded) > MAX_UI_LINE_CHARS:
         return False
     if folded in EXACT_LABELS:
@@ -135,7 +124,7 @@ def comments_heading(text: str) -> bool:
     """True for the heading that opens a reader-comment section ("التعليقات (3)", "تعليقات القراء")."""
     if len(text) > MAX_LABEL_BLOCK_CHARS:
         return False
-    return _strip_label_punct(_COUNT.sub("", fold(text))) in COMMENT_HEADINGS
+    return _strip_label_punct(_COUNT.sub("", fold_key(text))) in COMMENT_HEADINGS
 
 
 def furniture_hint(tag: str, attrs: str) -> int:
@@ -159,5 +148,5 @@ def is_disclaimer(text: str) -> bool:
     """A comment-policy or opinion disclaimer ("الآراء الواردة أدناه لا تعبر عن رأي الموقع")."""
     if len(text) > MAX_DISCLAIMER_CHARS:
         return False
-    folded = fold(text)
+    folded = fold_key(text)
     return any(p in folded for p in DISCLAIMER_PHRASES)

@@ -11,7 +11,7 @@
 Agencies, places, labels and given names come from ``naba/data/`` (``agencies.toml``, ``places.tsv``, ``labels.tsv``,
 ``person-words.tsv``); a byline part is a place when it is a known one, and a one-word part next to a multi-word
 name is dropped too (bylines give people at least two names). Everything is compared folded
-(:func:`naba.extract.boilerplate.fold`).
+(:func:`naba.text.normalize.fold_key`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import re
 from typing import Final, Literal
 
 from naba import knowledge
-from naba.extract.boilerplate import fold
 from naba.extract.dates import parse_dateline
+from naba.text.normalize import fold_key
 
 LineKind = Literal["byline", "source", "agency", "dateline"]
 
@@ -33,15 +33,15 @@ MAX_DATELINE_CHARS: Final = 90
 MIN_DATE_SHARE: Final = 0.3
 MAX_NAME_WORDS: Final = 6
 
-BYLINE_PREFIXES: Final = tuple(fold(w) for w in knowledge.tagged("labels.tsv", "byline"))
-SOURCE_LABELS: Final = tuple(fold(w) for w in knowledge.tagged("labels.tsv", "source"))
+BYLINE_PREFIXES: Final = tuple(fold_key(w) for w in knowledge.tagged("labels.tsv", "byline"))
+SOURCE_LABELS: Final = tuple(fold_key(w) for w in knowledge.tagged("labels.tsv", "source"))
 # The forms a line holding nothing else is read as a wire credit by (naba/data/agencies.toml, credit_lines).
-AGENCIES: Final = frozenset(fold(form) for agency in knowledge.agencies() for form in agency.credit_lines)
+AGENCIES: Final = frozenset(fold_key(form) for agency in knowledge.agencies() for form in agency.credit_lines)
 # Places a byline part may name (naba/data/places.tsv, lexicon "byline").
-PLACES: Final = frozenset(fold(p.name) for p in knowledge.places() if "byline" in p.uses)
+PLACES: Final = frozenset(fold_key(p.name) for p in knowledge.places() if "byline" in p.uses)
 # Given names that start with the letter و: in a byline they are a name, not "and" + a name.
 _WAW_NAMES: Final = frozenset(
-    key for key in (fold(w) for w in knowledge.tagged("person-words.tsv", "given")) if key.startswith("و")
+    key for key in (fold_key(w) for w in knowledge.tagged("person-words.tsv", "given")) if key.startswith("و")
 )
 _PARTS: Final = re.compile(r"\s+[-–—|/]+\s+|\s*[|]\s*")
 _LEADING_PREFIX: Final = re.compile(
@@ -67,7 +67,7 @@ _SOURCE_LABEL: Final = re.compile(
 )
 # Words of relative datelines ("منذ ساعتين", "أمس"): the only datelines without digits.
 _RELATIVE_WORDS: Final = ("منذ", "امس", "قبل", "اليوم")
-_UPDATE_LABELS: Final = tuple(fold(w) for w in knowledge.tagged("labels.tsv", "update"))
+_UPDATE_LABELS: Final = tuple(fold_key(w) for w in knowledge.tagged("labels.tsv", "update"))
 
 
 def is_credit_line(text: str) -> LineKind | None:
@@ -80,7 +80,7 @@ def is_credit_line(text: str) -> LineKind | None:
 
 
 def is_agency(text: str) -> bool:
-    return fold(text).strip(" .()-–—") in AGENCIES
+    return fold_key(text).strip(" .()-–—") in AGENCIES
 
 
 def _strip_prefix(folded_text: str, original: str) -> str:
@@ -95,14 +95,14 @@ def _strip_prefix(folded_text: str, original: str) -> str:
 
 
 def is_update_label(text: str) -> bool:
-    return fold(text).startswith(_UPDATE_LABELS)
+    return fold_key(text).startswith(_UPDATE_LABELS)
 
 
 def classify_line(text: str) -> LineKind | None:
     """What kind of metadata line ``text`` is, or ``None`` for body text."""
     if len(text) > MAX_DATELINE_CHARS:
         return None
-    folded = fold(text)
+    folded = fold_key(text)
     if (
         len(text) <= MAX_CREDIT_CHARS
         and folded.startswith(SOURCE_LABELS)
@@ -151,12 +151,12 @@ def matches_site(key: str, site_names: frozenset[str]) -> bool:
 def split_byline(text: str, site_names: frozenset[str] = frozenset()) -> tuple[list[str], str | None]:
     """Person names and the original source in one byline string."""
     cleaned = " ".join(text.split()).strip(" -–—|:،,")
-    cleaned = _strip_prefix(fold(cleaned), cleaned).strip(" -–—|:،,")
+    cleaned = _strip_prefix(fold_key(cleaned), cleaned).strip(" -–—|:،,")
     parts = [p.strip(" -–—|:،,") for p in _PARTS.split(cleaned) if p.strip(" -–—|:،,")]
     source: str | None = None
     names: list[str] = []
     for part in parts:
-        key = fold(part)
+        key = fold_key(part)
         if key in AGENCIES or key.strip("()") in AGENCIES:
             source = source or part.strip("()")
         elif key in PLACES or matches_site(key, site_names):
@@ -180,7 +180,7 @@ def _split_pair(name: str) -> list[str]:
     for i in range(2, len(words) - 1):
         word = words[i]
         joined = word in ("و", "،")
-        if not joined and not (word.startswith("و") and len(word) > 2 and fold(word) not in _WAW_NAMES):
+        if not joined and not (word.startswith("و") and len(word) > 2 and fold_key(word) not in _WAW_NAMES):
             continue
         left = words[:i]
         right = words[i + 1 :] if joined else [word[1:], *words[i + 1 :]]

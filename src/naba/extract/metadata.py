@@ -27,9 +27,9 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from naba.extract import bylines
-from naba.extract.boilerplate import fold
 from naba.extract.content import Block, Content
 from naba.extract.dates import ParsedDate, parse_dateline
+from naba.text.normalize import fold_key
 from naba.types import Image, PublishedTime
 
 # A structured date and the visible dateline farther apart than this are two different dates; the visible
@@ -54,7 +54,7 @@ PUBLISHED_META: Final = (
 )  # fmt: skip
 MODIFIED_META: Final = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
 TAG_LABELS: Final = tuple(
-    fold(x) for x in ("كلمات دلالية", "الكلمات الدلالية", "الوسوم", "وسوم", "كلمات البحث", "الكلمات المفتاحية",
+    fold_key(x) for x in ("كلمات دلالية", "الكلمات الدلالية", "الوسوم", "وسوم", "كلمات البحث", "الكلمات المفتاحية",
                       "تاجز", "tags", "الكلمات")
 )  # fmt: skip
 _TITLE_SEPARATORS: Final = re.compile(r"\s+[|\-–—:•·»«]+\s+|\s*\|\s*|\s*::\s*")
@@ -181,7 +181,7 @@ def site_names(head: HeadData, url: str | None) -> frozenset[str]:
     if host:
         names.add(host.removeprefix("www."))
         names.add(host.removeprefix("www.").split(".")[0])
-    return frozenset(fold(n) for n in names if n.strip())
+    return frozenset(fold_key(n) for n in names if n.strip())
 
 
 def _strip_site(title: str, names: frozenset[str]) -> str:
@@ -201,7 +201,7 @@ def _strip_site(title: str, names: frozenset[str]) -> str:
 
 
 def _is_site(part: str, names: frozenset[str]) -> bool:
-    return bylines.matches_site(fold(part), names)
+    return bylines.matches_site(fold_key(part), names)
 
 
 def find_title(head: HeadData, names: frozenset[str]) -> tuple[str, str]:
@@ -499,7 +499,7 @@ def find_tags(
     root: Any, head: HeadData, window: list[Block], title: str, names: frozenset[str]
 ) -> tuple[tuple[str, ...], str]:
     for block in window:
-        folded = fold(block.text).strip(" :")
+        folded = fold_key(block.text).strip(" :")
         labelled = any(folded.startswith(label) for label in TAG_LABELS) and len(block.text) < 400
         if labelled and (tags := _clean_tags(_links_after_label(block))):
             return tags, "label:" + block.text.split(":")[0].strip()[:20]
@@ -527,10 +527,10 @@ def _meta_tags(head: HeadData, title: str, names: frozenset[str]) -> tuple[tuple
     ):
         items = raw if isinstance(raw, list) else re.split("[,،]", raw) if isinstance(raw, str) else []
         tags = tuple(t for t in _clean_tags([str(t) for t in items]) if _loose(t) != _loose(title))
-        title_words = set(fold(title).split())
+        title_words = set(fold_key(title).split())
         # A keyword list that names the site itself is the site's own list, repeated on every page.
         site_wide = any(_is_site(t, names) for t in tags)
-        if tags and not site_wide and not all(fold(t) in title_words for t in tags):
+        if tags and not site_wide and not all(fold_key(t) in title_words for t in tags):
             return tags, evidence
     return (), "none"
 

@@ -7,8 +7,8 @@ Contract
 * Building a :class:`PublisherRegistry` fails with ``ValueError`` when two entries claim the same key,
   site, name (after normalization) or SaudiNewsNet key: an ambiguous registry is a data bug, found at
   build time rather than as a wrong credit at run time.
-* Names are compared with :func:`naba.text.normalize.normalize` (hamza forms, ta marbuta/ha, alef maqsura,
-  diacritics, tatweel, case) plus hyphens, dots and quotes read as spaces.
+* Names are compared by :func:`name_key`: the folding key :func:`naba.text.normalize.fold_key` (hamza forms,
+  ta marbuta/ha, alef maqsura, diacritics, tatweel, case) with hyphens, dots and quotes read as spaces.
 * The module-level functions use the shipped registry, built once on first use.
 """
 
@@ -23,16 +23,15 @@ from urllib.parse import urlsplit
 from naba import knowledge
 from naba.knowledge import Agency, Publisher
 from naba.publishers.credits import CreditMatcher
-from naba.text.normalize import normalize
+from naba.text.normalize import fold_key, normalize
 
 _NAME_PUNCT: Final = re.compile(r"[\-‐–—_.'\"«»“”()\[\]|:]+")
-_SPACES: Final = re.compile(r"\s+")
 _AMP_CACHE_SUFFIX: Final = ".cdn.ampproject.org"
 
 
 def name_key(name: str) -> str:
-    """The form names are compared in: normalized, punctuation read as space, spaces collapsed."""
-    return _SPACES.sub(" ", _NAME_PUNCT.sub(" ", normalize(name))).strip()
+    """The form names are compared in: the folding key, with punctuation read as space."""
+    return fold_key(_NAME_PUNCT.sub(" ", normalize(name)))
 
 
 # Generic words that may precede an outlet's name in a credit ("صحيفة عكاظ", "the Okaz newspaper"); tried

@@ -44,6 +44,7 @@ from naba.extract.decode import declared_charset, decode_bytes
 from naba.extract.generic import guess_language
 from naba.extract.limits import parse_html_limited
 from naba.identity import article_identity, identity_text
+from naba.text.normalize import fold_key
 from naba.types import Article, Image, Provenance
 
 log = logging.getLogger(__name__)
@@ -91,8 +92,10 @@ _HAS_TAG: Final = re.compile(r"<[A-Za-z!/]")
 # "[…]" closes WordPress excerpts; a trailing ellipsis or "read more" link closes other teasers.
 _BRACKETED_ELLIPSIS: Final = re.compile(r"[\[(]\s*(?:…|\.{3,})\s*[\])]\s*$")
 _TRAILING_ELLIPSIS: Final = re.compile(r"(?:…|\.{3,})\s*$")
+# Punctuation around a "read more" link, as it reads after folding (fold_key maps « » to ").
+_TEASER_PUNCT: Final = ' :."|-'
 _MORE_LINKS: Final = tuple(
-    boilerplate.fold(x)
+    fold_key(x)
     for x in ("اقرأ المزيد", "المزيد", "تابع القراءة", "أكمل القراءة", "اقرأ التفاصيل", "التفاصيل",
               "read more", "continue reading", "more")
 )  # fmt: skip
@@ -549,7 +552,7 @@ def _is_full_text(blocks: list[str], *, declared_content: bool) -> bool:
 
 
 def _ends_as_teaser(last: str) -> bool:
-    folded = boilerplate.fold(last).strip(" :.»«|-")
+    folded = fold_key(last).strip(_TEASER_PUNCT)
     more = any(folded == phrase or folded.endswith(" " + phrase) for phrase in _MORE_LINKS)
     return more or bool(_TRAILING_ELLIPSIS.search(last))
 

@@ -19,8 +19,9 @@ The same holds for ``ى -> ي``: final ``ى``/``ي`` are interchanged in live te
 
 The folding key
 ---------------
-:func:`fold_key` is the key names, words and lexicon phrases are compared by: :func:`normalize` with whitespace
-runs collapsed to one space.
+:func:`fold_key` is the one key names, words and lexicon phrases are compared by (gazetteers, places, agency
+credits, boilerplate labels, bylines): :func:`normalize` with whitespace runs collapsed to one space. Callers
+that read punctuation as a separator (publisher names) replace it with spaces first and fold the result.
 """
 
 from __future__ import annotations
