@@ -36,10 +36,10 @@ from tests.fixture_server import FixtureServer
 from tests.news_site import SiteArticle, article_page, load_articles, rss
 
 from naba.config import load_settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
+from naba.engine.poll import Poller, PollOutcome, Schedule
+from naba.engine.watch import watch
 from naba.sources.http import FetchPolicy, HttpClient
-from naba.sources.poll import Poller, PollOutcome, Schedule
-from naba.sources.watch import watch
 from naba.types import SourceSpec
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "saudinewsnet" / "dataset"

@@ -42,7 +42,7 @@ _SAMPLE_EVERY_S = 0.1
 def child_naba(corpus: str, db: str, workers: int) -> dict[str, Any]:
     """One ``Naba.ingest`` of ``corpus`` into ``db``; times the store phase and the index phase apart."""
     from naba.config import load_settings
-    from naba.pipeline import Naba
+    from naba.engine.naba import Naba
 
     started = time.perf_counter()
     # No naba.toml and no NABA_* environment: the run is the same wherever it is started.

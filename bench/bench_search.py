@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from naba.config import load_settings
-from naba.pipeline import _INDEX_COMMIT_EVERY, _STATE_INDEX_ANALYZER, _STATE_INDEX_SEQ, Naba, analyze_texts
+from naba.engine.naba import _INDEX_COMMIT_EVERY, _STATE_INDEX_ANALYZER, _STATE_INDEX_SEQ, Naba, analyze_texts
 from naba.search.base import ParsedQuery
 from naba.search.service import parse_query
 from naba.search.tantivy_index import TantivyIndex

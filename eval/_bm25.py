@@ -117,11 +117,11 @@ def open_system(corpus: Path) -> tuple[SystemSearch | None, str]:
     """Ingest the corpus into a fresh naba store; return (search(query) -> urls, note). None when unavailable."""
     try:
         from naba.config import load_settings
-        from naba.pipeline import Naba
+        from naba.engine.naba import Naba
         from naba.types import SearchQuery
     except (
         Exception
-    ) as exc:  # naba.pipeline is being built in parallel: report, do not fail the analyzer rows
+    ) as exc:  # naba.engine is being built in parallel: report, do not fail the analyzer rows
         return None, f"unavailable ({type(exc).__name__}: {exc})"
     # Empty SaudiNewsNet records are reported by ingest; their warnings are not figures.
     logging.getLogger("naba").setLevel(logging.ERROR)

@@ -50,7 +50,7 @@ def _progress(label: str, enabled: bool) -> Iterator[Any]:
 
 
 def _open_naba(settings: Settings, *, sync_index: bool = True, wait: bool = True) -> Any:
-    from naba.pipeline import Naba
+    from naba.engine.naba import Naba
 
     return Naba.open(settings, sync_index=sync_index, wait=wait)
 
@@ -374,7 +374,7 @@ def understand(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def stories(settings: Settings, limit: int, all_days: bool, as_json: bool) -> None:
     """The latest day's stories, ranked by outlets, size and recency."""
-    from naba.reading import latest_day_start, story_brief
+    from naba.engine.views import latest_day_start, story_brief
     from naba.store.sqlite import SQLiteStore
 
     store = SQLiteStore(settings.db)
@@ -395,7 +395,7 @@ def stories(settings: Settings, limit: int, all_days: bool, as_json: bool) -> No
 @click.pass_obj
 def story(settings: Settings, story_id: str, as_json: bool) -> None:
     """One story: headline, articles (copies folded into "also from"), outlets and thread."""
-    from naba.reading import story_json
+    from naba.engine.views import story_json
     from naba.store.sqlite import SQLiteStore
 
     store = SQLiteStore(settings.db)
@@ -434,7 +434,7 @@ def story(settings: Settings, story_id: str, as_json: bool) -> None:
 @click.pass_obj
 def related(settings: Settings, url_or_id: str, limit: int, deep: bool, as_json: bool) -> None:
     """Articles related to one article (by id or URL), each with its reason."""
-    from naba.reading import finder_related, related_json, resolve_article, stored_related
+    from naba.engine.views import finder_related, related_json, resolve_article, stored_related
 
     def run() -> Any:
         with _open_naba(settings, sync_index=False) as naba:
@@ -472,7 +472,7 @@ def entities(
     settings: Settings, name: str | None, limit: int, kind: str | None, all_days: bool, as_json: bool
 ) -> None:
     """The latest day's entities ranked by stories and outlets; with NAME, that entity's articles and stories."""
-    from naba.reading import entities_json, entity_json, latest_day_start
+    from naba.engine.views import entities_json, entity_json, latest_day_start
     from naba.store.sqlite import SQLiteStore
 
     store = SQLiteStore(settings.db)
@@ -515,7 +515,7 @@ _KIND_CHOICES: dict[str, EntityKindName] = {"PER": "PER", "LOC": "LOC", "ORG": "
 @click.pass_obj
 def serve(settings: Settings, host: str | None, port: int | None) -> None:
     """Serve the web reader."""
-    from naba.pipeline import IndexFollower
+    from naba.engine.naba import IndexFollower
     from naba.web.app import serve as serve_app
 
     # The reader answers at once; the follower brings the index up to the database in the background.

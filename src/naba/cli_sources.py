@@ -31,7 +31,7 @@ def _client(settings: Settings) -> Any:
 
 
 def _schedule(settings: Settings) -> Any:
-    from naba.sources.poll import Schedule
+    from naba.engine.poll import Schedule
 
     return Schedule(settings.watch_min_interval, settings.watch_max_interval)
 
@@ -284,8 +284,8 @@ def run_watch(
 ) -> Any:
     """Run the watch loop; ``quiet`` prints no line per failed poll (the sources table keeps them)."""
     from naba.cli import _open_naba
-    from naba.sources.poll import MAX_ITEMS_PER_POLL, Poller
-    from naba.sources.watch import watch
+    from naba.engine.poll import MAX_ITEMS_PER_POLL, Poller
+    from naba.engine.watch import watch
 
     def on_poll(outcome: Any) -> None:
         if as_json:

@@ -14,7 +14,7 @@ from pathlib import Path
 from tests.conftest import CORPUS, need_shared
 
 from naba.config import load_settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 from naba.sources.files import read_inputs
 from naba.store.leases import Lease
 from naba.store.sqlite import SQLiteStore
@@ -90,7 +90,7 @@ def test_search_catches_up_with_articles_a_killed_ingest_left_unindexed(tmp_path
 _POOL_SCRIPT = textwrap.dedent(
     """
     import os, time
-    from naba.workers import process_pool
+    from naba.engine.workers import process_pool
     pool = process_pool(2)
     pids = set()
     while len(pids) < 2:  # both workers have started once each has answered

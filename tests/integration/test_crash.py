@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.conftest import CORPUS, need_shared
 
 from naba.config import load_settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 
 DAYS = ("2015-08-02.zip", "2015-08-03.zip", "2015-08-04.zip")
 

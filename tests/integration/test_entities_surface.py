@@ -20,7 +20,7 @@ from tests.integration.web.test_reader import make_article
 from naba.article_json import article_to_json
 from naba.cli import main
 from naba.config import Settings, load_settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 from naba.web.app import create_app
 from naba.web.story_pages import entity_href
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from naba.config import Settings, load_settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 from naba.types import SearchQuery
 
 

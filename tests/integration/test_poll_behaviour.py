@@ -18,10 +18,10 @@ from tests.news_site import SiteArticle, article_page, load_articles, rss
 
 from naba.cli import main
 from naba.config import Settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
+from naba.engine.poll import Poller, Schedule
+from naba.engine.watch import WatchReport, watch
 from naba.sources.http import FetchPolicy, HttpClient
-from naba.sources.poll import Poller, Schedule
-from naba.sources.watch import WatchReport, watch
 from naba.store.sources import SourceRow
 from naba.types import SourceSpec
 

@@ -19,7 +19,7 @@ from tests.news_site import SiteArticle, article_page, load_articles, rss
 from naba.cli import main
 from naba.cli_sources import check_sources
 from naba.config import Settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 from naba.types import SourceSpec
 
 

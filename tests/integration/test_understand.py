@@ -18,8 +18,8 @@ from tests.conftest import CORPUS, SHARED, need_shared
 
 from naba.cli import main
 from naba.config import Settings, load_settings
+from naba.engine.naba import Naba
 from naba.identity import url_identity
-from naba.pipeline import Naba
 from naba.web.app import create_app
 from naba.web.pages import article_href
 from naba.web.story_pages import entity_href, story_href

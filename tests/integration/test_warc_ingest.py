@@ -9,7 +9,7 @@ from tests.conftest import SHARED, need_shared
 from tests.unit.sources.test_warc import ENGLISH_PAGE, ENGLISH_URL, Record, http_response, write_warc
 
 from naba.config import Settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 from naba.types import SearchQuery
 
 SYNTH = SHARED / "eval" / "extraction-synth"

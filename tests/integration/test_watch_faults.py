@@ -21,11 +21,11 @@ from tests.fixture_server import FixtureServer
 from tests.news_site import SiteArticle, article_page, atom_full, load_articles, rss
 
 from naba.config import Settings, load_settings
+from naba.engine.naba import Naba
+from naba.engine.poll import Poller, Schedule
+from naba.engine.watch import WatchReport, watch
 from naba.identity import url_identity
-from naba.pipeline import Naba
 from naba.sources.http import FetchPolicy, HttpClient
-from naba.sources.poll import Poller, Schedule
-from naba.sources.watch import WatchReport, watch
 from naba.store.sources import SourceRow
 from naba.types import SourceSpec
 

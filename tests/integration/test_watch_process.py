@@ -22,7 +22,7 @@ from tests.fixture_server import FixtureServer
 from tests.news_site import SiteArticle, article_page, load_articles, rss
 
 from naba.config import load_settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 
 FAST, SLOW = 3, 6
 

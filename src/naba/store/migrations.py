@@ -56,7 +56,7 @@ MIGRATIONS: dict[int, str] = {
         value TEXT NOT NULL
     );
     """,
-    # Understanding (naba.understand): duplicate groups, per-article verdicts and story assignments, stories,
+    # Understanding (naba.engine.understand): duplicate groups, per-article verdicts and story assignments, stories,
     # story redirects (merged id -> surviving id) and thread links. Ids are kept live: a merge rewrites the
     # rows of the absorbed story or group and leaves a redirect, so old ids keep resolving.
     2: """
@@ -121,7 +121,7 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX thread_links_by_to ON thread_links(to_story);
     """,
-    # Entities and keywords (naba.understand): per-article rows written with the article's understanding, the
+    # Entities and keywords (naba.engine.understand): per-article rows written with the article's understanding, the
     # surface forms seen per canonical name (for alias lookups and entity pages), and each story's top
     # entities and keywords kept with the story (JSON lists, recomputed from its articles when it is written).
     3: """

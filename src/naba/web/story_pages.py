@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from naba.reading import latest_day_start, stored_related
+from naba.engine.views import latest_day_start, stored_related
 from naba.store.base import Store, StoryRow
 from naba.types import Article, ArticleId
 from naba.web.backend import ReaderBackend

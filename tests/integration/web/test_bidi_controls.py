@@ -25,7 +25,7 @@ from tests.integration.web.test_reader import make_article
 
 from naba.article_json import article_to_json
 from naba.config import Settings, load_settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 from naba.store.sources import ITEM_FAILED, PollRecord, SourceItem
 from naba.types import Article, SourceSpec
 from naba.web.app import create_app

@@ -21,7 +21,7 @@ from browser_support import ARABIC_FONTS, rendered_fonts, serve_app
 from fastapi.testclient import TestClient
 
 from naba.config import Settings, load_settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem
 from naba.types import SourceSpec
 from naba.web.app import create_app

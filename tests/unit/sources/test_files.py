@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from naba.config import Settings
-from naba.pipeline import Naba
+from naba.engine.naba import Naba
 from naba.sources.files import read_inputs
 
 GOOD = {

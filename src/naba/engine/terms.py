@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from typing import Final
 
+from naba.engine.workers import process_pool
 from naba.enrich.entities import Entity, extract_entities
 from naba.enrich.keywords import CounterFrequencies, article_keywords, candidates
 from naba.store.base import EntityMention, KeywordRow
 from naba.types import Article, ArticleId
-from naba.workers import process_pool
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from naba.engine.workers import process_pool, worker_count
 from naba.errors import InputError, NabaError, SearchError
 from naba.identity import identity_text
 from naba.search.service import SearchService
@@ -41,7 +42,6 @@ from naba.types import (
     StageFailure,
     StoreOutcome,
 )
-from naba.workers import process_pool, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -408,7 +408,7 @@ class Naba:
     # -- understanding --------------------------------------------------------------------------------
     def understand(self, progress: Progress | None = None) -> Any:
         """Duplicates, stories and threads of the articles stored since the last run (``naba.understand``)."""
-        from naba.understand import understand
+        from naba.engine.understand import understand
 
         # Two runs at once would both cluster the same new articles; the second waits, then finds little.
         with Lease(Path(self.settings.db + ".understand.lock"), "understanding run").hold():
@@ -423,7 +423,7 @@ class Naba:
 
     def stats(self) -> dict[str, Any]:
         """What the database and its projections hold, and how far each projection lags the store."""
-        from naba.understand import STATE_UNDERSTAND_SEQ
+        from naba.engine.understand import STATE_UNDERSTAND_SEQ
 
         counts = self.store.counts()
         understand_seq = int(self.store.get_state(STATE_UNDERSTAND_SEQ) or 0)

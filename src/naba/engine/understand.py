@@ -15,7 +15,7 @@ Contract
   rows, and the watermark moves only with the last batch. A process killed mid-run leaves whole batches, and
   the next run continues with the articles that have no row yet.
 * Entities and keywords: every new article's entities (title + body) and keywords
-  (:mod:`naba.article_terms`, computed in worker processes while the engines cluster) are written in the
+  (:mod:`naba.engine.terms`, computed in worker processes while the engines cluster) are written in the
   batch of its understanding row, and each story written gets its top entities and keywords recomputed
   from its articles. Replayed articles are not re-extracted.
 """
@@ -31,19 +31,19 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from naba.article_terms import Terms, TermsPool, collect
 from naba.dedupe import DedupeResult, DuplicateGroup
 from naba.dedupe.index import DEFAULT_WINDOW as DEDUPE_WINDOW
+from naba.engine.terms import Terms, TermsPool, collect
+from naba.engine.workers import process_pool, worker_count
 from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, UnderstandBatch
 from naba.store.sqlite import published_timestamp
 from naba.stories import StoryMerge, StoryStream, StreamEvent, ThreadLink
 from naba.stories.clustering import KEEP_WINDOW
 from naba.stories.threads import THREAD_WINDOW
 from naba.types import AnalyzedArticle, Article, ArticleId
-from naba.workers import process_pool, worker_count
 
 if TYPE_CHECKING:
-    from naba.pipeline import Naba
+    from naba.engine.naba import Naba
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +198,7 @@ def analyzed_batches(
 ) -> Iterator[list[AnalyzedArticle]]:
     """The articles of ``ids`` analyzed, in order, in batches (in ``executor``, else a process pool of its
     own when configured)."""
-    from naba.pipeline import AnalysisPool
+    from naba.engine.naba import AnalysisPool
 
     size = naba.settings.ingest_batch
     analysis = AnalysisPool(naba.analyzer.name, worker_count(naba.settings.ingest_workers), executor)

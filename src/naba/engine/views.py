@@ -27,7 +27,7 @@ from naba.stories.related import (  # the same tiers and wording as RelatedFinde
 from naba.types import Article, ArticleId, RelatedArticle
 
 if TYPE_CHECKING:
-    from naba.pipeline import Naba
+    from naba.engine.naba import Naba
 
 FINDER_WINDOW: Final = dt.timedelta(days=1)
 
@@ -99,9 +99,9 @@ def _with_articles(store: Store, ranked: list[RelatedArticle]) -> list[RelatedIt
 
 def finder_related(naba: Naba, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
     """Related articles from a RelatedFinder rebuilt over the article's window (see the module docstring)."""
+    from naba.engine.understand import analyzed_batches
     from naba.stories import StoryStream
     from naba.stories.related import RelatedFinder
-    from naba.understand import analyzed_batches
 
     store = naba.store
     mine = store.understanding(article_id)

@@ -8,7 +8,7 @@ Contract
   content changed (an edited headline or a new slug keeps the article id it had), or when it failed before
   and has attempts left. Items with the full text become articles directly; the others have their page
   fetched and extracted (:func:`naba.sources.pages.fetch_article`).
-* Articles go through :meth:`naba.pipeline.Naba.ingest_items` (idempotent by article id: an article served by
+* Articles go through :meth:`naba.engine.naba.Naba.ingest_items` (idempotent by article id: an article served by
   two feeds, or re-served after a crash, is stored once). Only then are the items and the source's new state
   (ETag, next poll, failures, last error) written, in one transaction: a process killed mid-poll leaves the
   source due and the next poll redoes the work without making a second copy of anything.
@@ -30,8 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from naba.engine.naba import Naba
 from naba.errors import NabaError
-from naba.pipeline import Naba
 from naba.sources.feeds import FeedEntry, entry_article, parse_feed
 from naba.sources.http import FetchError, FetchResult, HttpClient
 from naba.sources.inputs import InputItem

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from naba.sources.poll import Poller, PollOutcome
+from naba.engine.poll import Poller, PollOutcome
 
 log = logging.getLogger(__name__)
 
