@@ -91,11 +91,17 @@ def normalized(vector: Mapping[str, float]) -> Vector:
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Dot product of two normalized sparse vectors (iterating the shorter)."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+def cosine(a: Vector, b: Vector) -> float:
+    """Dot product of two normalized sparse vectors.
+
+    The shared terms are found by a C-level key intersection; their order then follows Python's salted
+    string hashing, so the products are added with :func:`math.fsum` (exactly rounded, hence independent of
+    the order and the same in every process).
+    """
+    common = a.keys() & b.keys()
+    if not common:
+        return 0.0
+    return math.fsum([a[t] * b[t] for t in common])
 
 
 def _surface_terms(terms: Sequence[str]) -> list[str]:
