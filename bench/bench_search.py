@@ -52,7 +52,9 @@ from pathlib import Path
 from typing import Any
 
 from naba.config import load_settings
-from naba.engine.naba import _INDEX_COMMIT_EVERY, _STATE_INDEX_ANALYZER, _STATE_INDEX_SEQ, Naba, analyze_texts
+from naba.engine.analysis import analyze_texts
+from naba.engine.index import _INDEX_COMMIT_EVERY, _STATE_INDEX_ANALYZER, _STATE_INDEX_SEQ
+from naba.engine.naba import Naba
 from naba.search.base import ParsedQuery
 from naba.search.service import parse_query
 from naba.search.tantivy_index import TantivyIndex

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from naba.engine.naba import analyze_texts, to_analyzed
+from naba.engine.analysis import analyze_texts, to_analyzed
 from naba.sources.files import SAUDI_OFFSET, read_inputs
 from naba.text.analyzer import DEFAULT_ANALYZER
 from naba.types import AnalyzedArticle, Article

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from naba.engine.naba import analyze_texts, to_analyzed
+from naba.engine.analysis import analyze_texts, to_analyzed
 from naba.types import AnalyzedArticle, Article, ArticleId, Provenance
 
 T0 = dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC)

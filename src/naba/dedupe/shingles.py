@@ -54,7 +54,7 @@ def sampled(hashes: frozenset[int], mod: int = SAMPLE_MOD) -> frozenset[int]:
 def exact_key(body: str) -> str:
     """Hash of the body with what differs between byte-different copies of one text folded away.
 
-    Same definition as :func:`naba.engine.naba.fingerprint` (``identity_text``), so the store's fingerprint
+    Same definition as :func:`naba.engine.analysis.fingerprint` (``identity_text``), so the store's fingerprint
     column can be used directly. An empty body has no key (headline-only items are never exact copies).
     """
     folded = identity_text(body)

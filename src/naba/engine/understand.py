@@ -29,21 +29,20 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Final
+from functools import partial
+from typing import Any, Final
 
 from naba.dedupe import DedupeResult, DuplicateGroup
 from naba.dedupe.index import DEFAULT_WINDOW as DEDUPE_WINDOW
+from naba.engine.analysis import analyzed_batches
 from naba.engine.terms import Terms, TermsPool, collect
 from naba.engine.workers import process_pool, worker_count
 from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, UnderstandBatch
-from naba.store.sqlite import published_timestamp
+from naba.store.sqlite import SQLiteStore, published_timestamp
 from naba.stories import StoryMerge, StoryStream, StreamEvent, ThreadLink
 from naba.stories.clustering import KEEP_WINDOW
 from naba.stories.threads import THREAD_WINDOW
-from naba.types import AnalyzedArticle, Article, ArticleId
-
-if TYPE_CHECKING:
-    from naba.engine.naba import Naba
+from naba.types import AnalyzedArticle, ArticleId
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +54,8 @@ REPLAY_WINDOW: Final = max(DEDUPE_WINDOW, KEEP_WINDOW, THREAD_WINDOW)
 TERMS_LAG: Final = 1
 
 Progress = Callable[[int], None]
+# Stored articles by id → analyzed, in order, in batches (analysis.analyzed_batches, bound to one run).
+_Analyze = Callable[[Sequence[ArticleId]], Iterator[list[AnalyzedArticle]]]
 
 
 @dataclass
@@ -193,31 +194,13 @@ class _Recorder:
         return CopyRow(article, outlet, url, article == original)
 
 
-def analyzed_batches(
-    naba: Naba, ids: Sequence[ArticleId], executor: Executor | None = None
-) -> Iterator[list[AnalyzedArticle]]:
-    """The articles of ``ids`` analyzed, in order, in batches (in ``executor``, else a process pool of its
-    own when configured)."""
-    from naba.engine.naba import AnalysisPool
-
-    size = naba.settings.ingest_batch
-    analysis = AnalysisPool(naba.analyzer.name, worker_count(naba.settings.ingest_workers), executor)
-    try:
-        for start in range(0, len(ids), size):
-            chunk = ids[start : start + size]
-            found = naba.store.get_many(chunk)
-            articles: list[Article] = [found[i].article for i in chunk if i in found]
-            yield from analysis.submit(articles)
-        yield from analysis.drain()
-    finally:
-        analysis.close()
-
-
-def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport:
-    """Bring the understanding tables up to the store (see the module contract)."""
+def understand(
+    store: SQLiteStore, settings: Any, analyzer_name: str, progress: Progress | None = None
+) -> UnderstandReport:
+    """Bring the understanding tables of ``store`` up to it (see the module contract); articles are analyzed
+    with ``analyzer_name`` in batches of ``settings.ingest_batch`` by ``settings.ingest_workers`` workers."""
     started = time.monotonic()
     report = UnderstandReport()
-    store = naba.store
     target = store.max_change_seq()
     since = int(store.get_state(STATE_UNDERSTAND_SEQ) or 0)
     if target <= since:
@@ -231,17 +214,25 @@ def understand(naba: Naba, progress: Progress | None = None) -> UnderstandReport
         report.seconds = time.monotonic() - started
         return report
     recorder = _Recorder(StoryStream())
-    workers = worker_count(naba.settings.ingest_workers)
+    workers = worker_count(settings.ingest_workers)
     # One pool for analysis and entities/keywords: one worker per core instead of a pool of each competing
     # for the cores, and each worker's analyzer cache (token -> stems) serves both kinds of task.
     executor: Executor | None = process_pool(workers) if workers > 1 else None
     terms = TermsPool(workers, executor)
+    analyze: _Analyze = partial(
+        analyzed_batches,
+        store,
+        analyzer_name=analyzer_name,
+        batch_size=settings.ingest_batch,
+        workers=workers,
+        executor=executor,
+    )
     try:
-        _replay(naba, recorder, pending, report, progress, executor)
+        _replay(store, analyze, recorder, pending, report, progress)
         new_ids = [article_id for article_id, _ in pending]
         writer = _Writer(store)
         jobs: list[Future[Terms]] = []
-        for analyzed in analyzed_batches(naba, new_ids, executor):
+        for analyzed in analyze(new_ids):
             jobs.extend(terms.submit([item.article for item in analyzed]))
             for item in analyzed:
                 recorder.add(item)
@@ -298,15 +289,14 @@ def _changed_since(store: Any, since: int) -> int:
 
 
 def _replay(
-    naba: Naba,
+    store: SQLiteStore,
+    analyze: _Analyze,
     recorder: _Recorder,
     pending: Sequence[tuple[ArticleId, float | None]],
     report: UnderstandReport,
     progress: Progress | None,
-    executor: Executor | None = None,
 ) -> None:
     """Rebuild the engines' state from the understood articles of the window before the first new one."""
-    store = naba.store
     first = next((ts for _, ts in pending if ts is not None), None)
     if first is None:
         first = store.latest_understood_ts()
@@ -316,7 +306,7 @@ def _replay(
     if not known:
         return
     by_id = {k.article: k for k in known}
-    for analyzed in analyzed_batches(naba, [k.article for k in known], executor):
+    for analyzed in analyze([k.article for k in known]):
         for item in analyzed:
             recorder.replay(item, by_id[item.article.id])
         report.replayed += len(analyzed)

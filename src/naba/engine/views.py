@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
+from naba.engine.analysis import analyzed_batches
+from naba.engine.naba import Naba
+from naba.engine.workers import worker_count
+from naba.identity import url_identity
 from naba.store.base import ArticleUnderstanding, EntityKindName, Store, StoryRow
 from naba.store.entities import entity_count_json, story_keyword_json
+from naba.stories import StoryStream
 from naba.stories.related import (  # the same tiers and wording as RelatedFinder
     TIER_COPY,
     TIER_STORY,
     TIER_THREAD,
+    RelatedFinder,
     development_reason,
 )
 from naba.types import Article, ArticleId, RelatedArticle
-
-if TYPE_CHECKING:
-    from naba.engine.naba import Naba
 
 FINDER_WINDOW: Final = dt.timedelta(days=1)
 
@@ -99,10 +102,6 @@ def _with_articles(store: Store, ranked: list[RelatedArticle]) -> list[RelatedIt
 
 def finder_related(naba: Naba, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
     """Related articles from a RelatedFinder rebuilt over the article's window (see the module docstring)."""
-    from naba.engine.understand import analyzed_batches
-    from naba.stories import StoryStream
-    from naba.stories.related import RelatedFinder
-
     store = naba.store
     mine = store.understanding(article_id)
     center = mine.published_ts if mine is not None else None
@@ -113,7 +112,14 @@ def finder_related(naba: Naba, article_id: ArticleId, limit: int = 10) -> list[R
         u.article for u in store.understood_since(center - window) if (u.published_ts or 0) <= center + window
     ]
     finder = RelatedFinder(StoryStream())
-    for batch in analyzed_batches(naba, ids):
+    batches = analyzed_batches(
+        store,
+        ids,
+        analyzer_name=naba.analyzer.name,
+        batch_size=naba.settings.ingest_batch,
+        workers=worker_count(naba.settings.ingest_workers),
+    )
+    for batch in batches:
         for analyzed in batch:
             finder.add(analyzed)
     return _with_articles(store, finder.related(article_id, limit))
@@ -121,8 +127,6 @@ def finder_related(naba: Naba, article_id: ArticleId, limit: int = 10) -> list[R
 
 def resolve_article(store: Store, url_or_id: str) -> ArticleId | None:
     """The stored article an id or a URL names (a URL is looked up by its identity), or None."""
-    from naba.identity import url_identity
-
     for candidate in (ArticleId(url_or_id.strip()), url_identity(url_or_id)):
         if store.get(candidate) is not None:
             return candidate

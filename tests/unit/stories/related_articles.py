@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.analyzed_articles import fillers, make
 
-from naba.engine.naba import analyze_texts, to_analyzed
+from naba.engine.analysis import analyze_texts, to_analyzed
 from naba.types import AnalyzedArticle
 
 __all__ = ["fillers", "make", "seed_articles"]
