@@ -18,9 +18,10 @@ and lookup cost stay flat as the stream grows; syndicated copies appear within d
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Final
 
 # Distinct duplicate groups a shingle may occur in before it counts as boilerplate. Calibrated on
@@ -69,25 +70,25 @@ class ShingleIndex:
 
     def candidates(self, hashes: Iterable[int], min_shared: int) -> list[Candidate]:
         """Indexed documents sharing at least ``min_shared`` non-boilerplate hashes, most shared first."""
-        counts: dict[int, int] = {}
-        for h in hashes:
-            posting = self._postings.get(h)
-            if posting:
-                for doc in posting:
-                    counts[doc] = counts.get(doc, 0) + 1
-        found = [Candidate(d, n, self._sizes[d]) for d, n in counts.items() if n >= min_shared]
+        # Counting in C: the postings of the query's hashes, chained, into a Counter.
+        counts = Counter(chain.from_iterable(filter(None, map(self._postings.get, hashes))))
+        sizes = self._sizes
+        found = [Candidate(d, n, sizes[d]) for d, n in counts.items() if n >= min_shared]
         found.sort(key=lambda c: (-c.shared, c.doc))
         return found
 
     def add(self, doc: int, hashes: frozenset[int], when: dt.datetime) -> None:
         """Index ``doc`` (``len(hashes)`` is its size), then evict what fell out of the window."""
-        kept = []
-        for h in hashes:
-            if h in self._boilerplate:
-                continue
-            posting = self._postings.setdefault(h, [])
+        postings = self._postings
+        live = hashes.difference(self._boilerplate)
+        # Most shingles of a text are new: they start a posting and can be no boilerplate yet.
+        fresh = live.difference(postings)
+        postings.update({h: [doc] for h in fresh})
+        kept = list(fresh)
+        for h in live.difference(fresh):
+            posting = postings[h]
             posting.append(doc)
-            if self._is_boilerplate(posting):
+            if len(posting) > BOILERPLATE_GROUPS and self._is_boilerplate(posting):
                 self._boilerplate.add(h)
                 self._drop_posting(h)
             else:
