@@ -20,6 +20,7 @@ Contract (EVAL.md "Duplicates, stories, related")
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,8 +45,11 @@ from naba.stories.similarity import (
     Vector,
     Weights,
     article_features,
+    by_weight,
     cosine,
+    features_of,
     normalized,
+    ranked_terms,
     story_similarity,
     time_decay,
 )
@@ -169,6 +173,7 @@ class _StoryState:
     lead_score: float = -1.0
     anchor_counts: AnchorCounts = field(default_factory=AnchorCounts)
     core: Anchors = field(default_factory=Anchors)
+    version: int = 0  # of the centroid: unique over the clusterer's life, renewed by every refresh
 
 
 def _add_into(total: Vector, vector: Vector, scale: float = 1.0) -> None:
@@ -179,7 +184,7 @@ def _add_into(total: Vector, vector: Vector, scale: float = 1.0) -> None:
 def _truncate(vector: Vector, top: int) -> Vector:
     if len(vector) <= top:
         return vector
-    return dict(sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+    return dict(by_weight(vector)[:top])
 
 
 class StoryClusterer:
@@ -234,6 +239,10 @@ class StoryClusterer:
         self._redirects: dict[str, str] = {}
         self._postings: dict[str, set[str]] = {}  # centroid body term -> active story ids
         self._touched: set[str] = set()
+        self._versions = itertools.count(1)
+        # Centroid-to-centroid similarities of the current repair cycle (its merge pass and the thread links
+        # after it compare the same pairs), by the pair of centroid versions.
+        self._pair_similarity: dict[tuple[int, int], float] = {}
         self._since_repair = 0
         self._now: dt.datetime | None = None
         self.features: dict[ArticleId, ArticleFeatures] = {}  # of articles in active stories
@@ -295,7 +304,7 @@ class StoryClusterer:
                 return story, 1.0, METHOD_COPY
         best, best_sim = None, 0.0
         horizon = now - self.window
-        for story_id in self.candidates(feats.body):
+        for story_id in self._ranked_candidates(feats):
             state = self._stories[story_id]
             if state.last_seen < horizon:
                 continue
@@ -310,12 +319,43 @@ class StoryClusterer:
 
     def candidates(self, body: Vector) -> list[str]:
         """Active stories sharing one of the article's heaviest terms, most shared terms first."""
-        counts: dict[str, float] = {}
-        for term, weight in sorted(body.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
-            for story_id in self._postings.get(term, ()):
-                counts[story_id] = counts.get(story_id, 0.0) + weight
-        ranked = sorted(counts, key=lambda s: (-counts[s], s))
-        return ranked[:MAX_CANDIDATES]
+        return self._lookup(ranked_terms(body), body)
+
+    def story_candidates(self, story_id: str) -> list[str]:
+        """:meth:`candidates` of an active story's centroid (the story itself included), else []."""
+        state = self._stories.get(story_id)
+        return [] if state is None else self._ranked_candidates(state.centroid)
+
+    def _ranked_candidates(self, feats: ArticleFeatures) -> list[str]:
+        return self._lookup(feats.ranked or ranked_terms(feats.body), feats.body)
+
+    def _lookup(self, ranked: Sequence[str], body: Vector) -> list[str]:
+        # Shared weight summed per story in the order of the query terms, negated so that one C-level sort of
+        # (weight, id) tuples ranks by weight then id (negation is exact: the sums are the same to the bit).
+        shared: dict[str, float] = {}
+        get = shared.get
+        postings = self._postings
+        for term in ranked[:QUERY_TERMS]:
+            posting = postings.get(term)
+            if posting:
+                weight = body[term]
+                for story_id in posting:
+                    shared[story_id] = get(story_id, 0.0) - weight
+        ranked_stories = sorted(zip(shared.values(), shared, strict=True))[:MAX_CANDIDATES]
+        return [story_id for _, story_id in ranked_stories]
+
+    def centroid_similarity(self, a: str, b: str) -> float:
+        """:func:`story_similarity` of two active stories' centroids (no time decay); 0 if either is gone."""
+        sa, sb = self._stories.get(a), self._stories.get(b)
+        return 0.0 if sa is None or sb is None else self._similarity(sa, sb)
+
+    def _similarity(self, a: _StoryState, b: _StoryState) -> float:
+        # Exactly symmetric (cosine sums its products with fsum), so one entry serves both orders.
+        key = (a.version, b.version) if a.version < b.version else (b.version, a.version)
+        sim = self._pair_similarity.get(key)
+        if sim is None:
+            sim = self._pair_similarity[key] = story_similarity(a.centroid, b.centroid, self.weights, 1.0)
+        return sim
 
     def conflict(self, a: Anchors, b: Anchors) -> float:
         """The anchor-conflict multiplier of a similarity (see :mod:`naba.stories.anchors`)."""
@@ -358,15 +398,13 @@ class StoryClusterer:
 
     def _refresh(self, state: _StoryState) -> None:
         """Recompute the centroid from the sums and re-index its terms."""
-        old_terms = set(state.centroid.body)
+        old_terms = state.centroid.body.keys()
         sums = tuple(_truncate(s, CENTROID_TOP_TERMS) for s in state.sums)
         state.sums = (sums[0], sums[1], sums[2])
         body = normalized(sums[1])
-        top = tuple(t for t, _ in sorted(body.items(), key=lambda kv: -kv[1]) if not t.startswith("√"))
-        state.centroid = ArticleFeatures(
-            normalized(sums[0]), body, normalized(sums[2]), top[:STORY_TOP_TERMS]
-        )
-        new_terms = set(body)
+        state.centroid = features_of(normalized(sums[0]), body, normalized(sums[2]), STORY_TOP_TERMS)
+        state.version = next(self._versions)
+        new_terms = body.keys()
         for t in old_terms - new_terms:
             posting = self._postings.get(t)
             if posting is not None:
@@ -384,6 +422,7 @@ class StoryClusterer:
     def repair(self) -> list[StoryMerge]:
         """Merge alike active stories touched since the last pass; archive stories out of the window."""
         self._since_repair = 0
+        self._pair_similarity = {}
         now = self._now or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         merges: list[StoryMerge] = []
         for story_id in sorted(self._touched):
@@ -401,15 +440,16 @@ class StoryClusterer:
         """The most alike active story at :data:`MERGE_THRESHOLD`, else the best second-chance match."""
         best, best_sim = None, 0.0
         second, second_sim = None, 0.0
-        for other_id in self.candidates(state.centroid.body):
+        horizon = now - self.window
+        for other_id in self._ranked_candidates(state.centroid):
             if other_id == state.id:
                 continue
             other = self._stories[other_id]
-            if other.last_seen < now - self.window:
+            if other.last_seen < horizon:
                 continue
             gap = max(state.first_seen - other.last_seen, other.first_seen - state.last_seen)
             decay = time_decay(gap, DECAY_GRACE, DECAY_HALF_LIFE)
-            sim = story_similarity(state.centroid, other.centroid, self.weights, decay)
+            sim = self._similarity(state, other) * decay
             factor = self.conflict(state.core, other.core)
             if factor >= 1.0 and sim > second_sim and self._second_chance(state, other, sim):
                 second, second_sim = other, sim

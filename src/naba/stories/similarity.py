@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter, mul, truediv
 from typing import Final
 
 from naba.text.analyzer import ROOT_MARK
@@ -38,6 +41,8 @@ NAME_PREFIX_TERMS: Final = 80
 # A term is "rare" (a name candidate) when its idf is at least this share of the maximum idf (a term seen
 # once). eval/stories.py, whole dev window: 0.45 -> B-cubed F1 0.906, 0.55 -> 0.908.
 NAME_MIN_IDF_SHARE: Final = 0.55
+# Surface terms an article lists as its top terms.
+ARTICLE_TOP_TERMS: Final = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,30 +70,51 @@ class OnlineIdf:
     def add(self, terms: Iterable[str]) -> None:
         self.n += 1
         df = self.df
+        get = df.get
         for t in set(terms):
-            df[t] = df.get(t, 0) + 1
+            df[t] = get(t, 0) + 1
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
+        """:meth:`idf` of each distinct term (one lookup per term for an article's several vectors)."""
+        log, n1, get = math.log, self.n + 1, self.df.get
+        return {t: log(n1 / (get(t, 0) + 1)) + 1.0 for t in dict.fromkeys(terms)}
 
     def max_idf(self) -> float:
         return math.log(self.n + 1) + 1.0
 
 
-def vectorize(terms: Sequence[str], idf: OnlineIdf, top: int) -> Vector:
-    """L2-normalized sublinear TF-IDF of ``terms``, truncated to the ``top`` heaviest."""
-    counts: dict[str, int] = {}
-    for t in terms:
-        counts[t] = counts.get(t, 0) + 1
-    weights = {t: (1.0 + math.log(c)) * idf.idf(t) for t, c in counts.items()}
+def vectorize(terms: Sequence[str], idf: OnlineIdf | Mapping[str, float], top: int) -> Vector:
+    """L2-normalized sublinear TF-IDF of ``terms``, truncated to the ``top`` heaviest.
+
+    ``idf`` is the learned frequencies or a table of their :meth:`OnlineIdf.idf` values for ``terms``.
+    """
+    table = idf.idfs(terms) if isinstance(idf, OnlineIdf) else idf
+    log = math.log
+    weights = {t: (1.0 + log(c)) * table[t] for t, c in Counter(terms).items()}
     if len(weights) > top:
-        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+        weights = dict(by_weight(weights)[:top])
     return normalized(weights)
 
 
+def by_weight(vector: Mapping[str, float]) -> list[tuple[str, float]]:
+    """Items heaviest first, ties by term (the order of ``sorted(key=(-weight, term))``, sorted in C)."""
+    ranked = sorted(vector.items())
+    ranked.sort(key=itemgetter(1), reverse=True)  # stable: equal weights keep the term order
+    return ranked
+
+
+def ranked_terms(vector: Mapping[str, float]) -> tuple[str, ...]:
+    """Terms heaviest first, equal weights in the vector's own order (a stable sort on the weight)."""
+    return tuple(t for t, _ in sorted(vector.items(), key=itemgetter(1), reverse=True))
+
+
 def normalized(vector: Mapping[str, float]) -> Vector:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
-    return {t: w / norm for t, w in vector.items()} if norm else {}
+    values = vector.values()
+    norm = math.sqrt(sum(map(mul, values, values)))
+    return dict(zip(vector, map(truediv, values, repeat(norm)), strict=True)) if norm else {}
 
 
 def cosine(a: Vector, b: Vector) -> float:
@@ -101,7 +127,7 @@ def cosine(a: Vector, b: Vector) -> float:
     common = a.keys() & b.keys()
     if not common:
         return 0.0
-    return math.fsum([a[t] * b[t] for t in common])
+    return math.fsum(map(mul, map(a.__getitem__, common), map(b.__getitem__, common)))
 
 
 def _surface_terms(terms: Sequence[str]) -> list[str]:
@@ -109,27 +135,41 @@ def _surface_terms(terms: Sequence[str]) -> list[str]:
     return [t for t in terms if not t.startswith(ROOT_MARK)]
 
 
-def name_pairs(terms: Sequence[str], idf: OnlineIdf) -> list[str]:
+def name_pairs(terms: Sequence[str], idf: OnlineIdf, table: Mapping[str, float] | None = None) -> list[str]:
     """Rare terms and adjacent pairs of rare terms: "خيبر", "42", "قاعده العند", "مطار خالد".
 
     Look-alike events (the same sun-work-ban raid in two towns, congratulations to two countries) share
-    their formulaic wording; what tells them apart is the rare place, person or number.
+    their formulaic wording; what tells them apart is the rare place, person or number. ``table`` holds
+    :meth:`OnlineIdf.idf` of the terms when the caller has it.
     """
     floor = NAME_MIN_IDF_SHARE * idf.max_idf()
     stems = _surface_terms(terms)
-    rare = [idf.idf(t) >= floor for t in stems]
+    idf_of = table if table is not None else idf.idfs(stems)
+    rare = [idf_of[t] >= floor for t in stems]
     pairs = [f"{a} {b}" for a, b, ra, rb in zip(stems, stems[1:], rare, rare[1:], strict=False) if ra and rb]
     return [t for t, r in zip(stems, rare, strict=True) if r] + pairs
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleFeatures:
-    """The vectors of one article at its arrival (IDF as learned up to then)."""
+    """The vectors of one article (IDF as learned at its arrival) or of a story centroid.
+
+    ``ranked`` is the body's terms heaviest first (equal weights in the body's order): the candidate lookup
+    reads its head, ``top_terms`` its first surface terms.
+    """
 
     title: Vector
     body: Vector
     names: Vector
     top_terms: tuple[str, ...]
+    ranked: tuple[str, ...] = ()
+
+
+def features_of(title: Vector, body: Vector, names: Vector, top: int) -> ArticleFeatures:
+    """Features with ``ranked`` and the ``top`` heaviest surface terms derived from ``body``."""
+    ranked = ranked_terms(body)
+    surface = tuple(t for t in ranked if not t.startswith(ROOT_MARK))
+    return ArticleFeatures(title, body, names, surface[:top], ranked)
 
 
 def article_features(
@@ -137,12 +177,13 @@ def article_features(
 ) -> ArticleFeatures:
     """Vectors for one article; ``idf`` should already include the article itself."""
     body_prefix = list(body_terms[:BODY_PREFIX_TERMS])
-    title_vec = vectorize(list(title_terms), idf, BODY_TOP_TERMS)
-    body_vec = vectorize(list(title_terms) + body_prefix, idf, BODY_TOP_TERMS)
-    names = name_pairs(title_terms, idf) + name_pairs(body_prefix[:NAME_PREFIX_TERMS], idf)
+    title_list = list(title_terms)
+    table = idf.idfs(title_list + body_prefix)
+    title_vec = vectorize(title_list, table, BODY_TOP_TERMS)
+    body_vec = vectorize(title_list + body_prefix, table, BODY_TOP_TERMS)
+    names = name_pairs(title_list, idf, table) + name_pairs(body_prefix[:NAME_PREFIX_TERMS], idf, table)
     names_vec = normalized(dict.fromkeys(names, 1.0))
-    top = tuple(t for t, _ in sorted(body_vec.items(), key=lambda kv: -kv[1]) if not t.startswith(ROOT_MARK))
-    return ArticleFeatures(title_vec, body_vec, names_vec, top[:10])
+    return features_of(title_vec, body_vec, names_vec, ARTICLE_TOP_TERMS)
 
 
 def time_decay(gap: dt.timedelta, grace: dt.timedelta, half_life: dt.timedelta) -> float:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from naba.stories.clustering import StoryClusterer
-from naba.stories.similarity import story_similarity
 
 # Centroid similarity that links two stories into one thread. Calibrated on eval/related.py (related P@5
 # over the whole dev window counts same-thread items as right); see the report in eval/related.py.
@@ -82,15 +81,13 @@ class ThreadLinker:
         links: list[ThreadLink] = []
         clusterer = self.clusterer
         for story in sorted({clusterer.resolve(s) or s for s in touched}):
-            centroid = clusterer.centroid(story)
-            if centroid is None:
+            if clusterer.centroid(story) is None:
                 continue
             best, best_sim = None, 0.0
-            for other in clusterer.candidates(centroid.body):
-                other_centroid = clusterer.centroid(other)
-                if other == story or other_centroid is None:
+            for other in clusterer.story_candidates(story):
+                if other == story:
                     continue
-                sim = story_similarity(centroid, other_centroid, clusterer.weights, 1.0)
+                sim = clusterer.centroid_similarity(story, other)
                 if sim > best_sim:
                     best, best_sim = other, sim
             if best is None or best_sim < self.threshold or self._find(best) == self._find(story):
