@@ -17,9 +17,9 @@ from tests.integration.test_watch_faults import fast_settings, run_round
 from tests.news_site import SiteArticle, article_page, load_articles, rss
 
 from naba.cli import main
-from naba.cli_sources import check_sources
 from naba.config import Settings
 from naba.engine.naba import Naba
+from naba.engine.sources import check_sources
 from naba.types import SourceSpec
 
 

@@ -233,3 +233,35 @@ def entity_json(store: Store, name: str) -> dict[str, Any] | None:
         ],
         "stories": [story_brief(s) for s in store.entity_stories(info.canonical, ENTITY_STORIES)],
     }
+
+
+# -- the CLI's read commands: one call each ---------------------------------------------------------------
+def top_stories(store: Store, limit: int, *, all_days: bool) -> dict[str, Any]:
+    """The latest day's stories (every story with ``all_days``), ranked (``naba stories``)."""
+    rows = store.stories(limit, since=None if all_days else latest_day_start(store))
+    return {"stories": [story_brief(s) for s in rows]}
+
+
+def story_view(store: Store, story_id: str) -> dict[str, Any] | None:
+    """One story as :func:`story_json` shows it, or None when there is no such story (``naba story``)."""
+    found = store.story(story_id)
+    return story_json(store, found) if found else None
+
+
+def top_entities_view(
+    store: Store, limit: int, kind: EntityKindName | None, *, all_days: bool
+) -> dict[str, Any]:
+    """The latest day's entities (every day's with ``all_days``), as :func:`entities_json` (``naba entities``)."""
+    return entities_json(store, limit, None if all_days else latest_day_start(store), kind)
+
+
+def related_view(
+    naba: Naba, url_or_id: str, limit: int, *, deep: bool
+) -> tuple[ArticleId | None, list[RelatedItem]]:
+    """The article an id or URL names and its related list (stored, or with ``deep`` from a rebuilt finder);
+    ``(None, [])`` when no stored article has that id or URL (``naba related``)."""
+    article_id = resolve_article(naba.store, url_or_id)
+    if article_id is None:
+        return None, []
+    items = finder_related(naba, article_id, limit) if deep else stored_related(naba.store, article_id, limit)
+    return article_id, items

@@ -11,6 +11,8 @@ Contract
   starts, polls in flight get :data:`STOP_GRACE` to finish and are then cancelled — a cancelled poll has
   written nothing (its source stays due), so nothing is half-stored.
 * ``once=True`` polls each due source once and returns (``make demo``, cron jobs, tests).
+* :func:`run_watch` is the whole ``naba watch`` run on the database of its settings: one engine, one HTTP
+  client, SIGINT and SIGTERM set ``stop``.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from naba.engine.poll import Poller, PollOutcome
+from naba.engine.fetch import http_client
+from naba.engine.naba import Naba
+from naba.engine.poll import MAX_ITEMS_PER_POLL, Poller, PollOutcome, Schedule
 
 log = logging.getLogger(__name__)
 
@@ -177,3 +182,35 @@ async def _sleep_until_due(
     wait = max(0.05, min(MAX_IDLE_SLEEP, wait))
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=wait)
+
+
+def run_watch(
+    settings: Any,
+    *,
+    once: bool,
+    concurrency: int | None = None,
+    max_items: int | None = None,
+    on_poll: Callable[[PollOutcome], None] | None = None,
+) -> WatchReport:
+    """Poll the followed sources of the database of ``settings`` (see :func:`watch`) until SIGINT or SIGTERM,
+    or, with ``once``, until each due source was polled once. ``concurrency`` and ``max_items`` default to the
+    settings and :data:`~naba.engine.poll.MAX_ITEMS_PER_POLL`."""
+
+    async def main() -> WatchReport:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        with Naba.open(settings) as naba:
+            async with http_client(settings) as client:
+                schedule = Schedule(settings.watch_min_interval, settings.watch_max_interval)
+                poller = Poller(naba, client, schedule, max_items=max_items or MAX_ITEMS_PER_POLL)
+                return await watch(
+                    poller,
+                    concurrency=concurrency or settings.watch_concurrency,
+                    stop=stop,
+                    once=once,
+                    on_poll=on_poll,
+                )
+
+    return asyncio.run(main())

@@ -1,0 +1,5 @@
+"""``python -m naba.cli``: the ``naba`` command."""
+
+from naba.cli import main
+
+main()
