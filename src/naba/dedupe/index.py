@@ -51,6 +51,9 @@ class ShingleIndex:
     def __init__(self, group_of: Callable[[int], int], window: dt.timedelta = DEFAULT_WINDOW) -> None:
         self._group_of = group_of
         self._window = window
+        # A posting list per shingle; a shingle seen in one document only (most of them) is kept in ``_single``
+        # as a plain int instead: no list object per shingle, so less to allocate and for the GC to walk.
+        self._single: dict[int, int] = {}
         self._postings: dict[int, list[int]] = {}
         self._boilerplate: set[int] = set()
         self._docs: dict[int, tuple[int, ...]] = {}  # doc -> its indexed hashes (for eviction and size)
@@ -72,6 +75,8 @@ class ShingleIndex:
         """Indexed documents sharing at least ``min_shared`` non-boilerplate hashes, most shared first."""
         # Counting in C: the postings of the query's hashes, chained, into a Counter.
         counts = Counter(chain.from_iterable(filter(None, map(self._postings.get, hashes))))
+        single = self._single
+        counts.update(map(single.__getitem__, single.keys() & hashes))
         sizes = self._sizes
         found = [Candidate(d, n, sizes[d]) for d, n in counts.items() if n >= min_shared]
         found.sort(key=lambda c: (-c.shared, c.doc))
@@ -79,14 +84,16 @@ class ShingleIndex:
 
     def add(self, doc: int, hashes: frozenset[int], when: dt.datetime) -> None:
         """Index ``doc`` (``len(hashes)`` is its size), then evict what fell out of the window."""
-        postings = self._postings
+        postings, single = self._postings, self._single
         live = hashes.difference(self._boilerplate)
         # Most shingles of a text are new: they start a posting and can be no boilerplate yet.
-        fresh = live.difference(postings)
-        postings.update({h: [doc] for h in fresh})
+        fresh = live.difference(postings).difference(single)
+        single.update(dict.fromkeys(fresh, doc))
         kept = list(fresh)
         for h in live.difference(fresh):
-            posting = postings[h]
+            posting = postings.get(h)
+            if posting is None:
+                posting = postings[h] = [single.pop(h)]
             posting.append(doc)
             if len(posting) > BOILERPLATE_GROUPS and self._is_boilerplate(posting):
                 self._boilerplate.add(h)
@@ -119,6 +126,8 @@ class ShingleIndex:
             for h in self._docs.pop(doc, ()):
                 posting = self._postings.get(h)
                 if posting is None:
+                    if self._single.get(h) == doc:
+                        del self._single[h]
                     continue
                 posting.remove(doc)
                 if not posting:
