@@ -23,7 +23,7 @@ from naba.web.story_pages import article_understanding
 def build_article_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
     router = APIRouter()
 
-    @router.get("/article/{article_id:path}", response_class=HTMLResponse)
+    @router.get("/article/{article_id:naba_id}", response_class=HTMLResponse)
     def article(request: Request, article_id: str) -> HTMLResponse:
         stored = backend.store.get(ArticleId(article_id))
         if stored is None:

@@ -11,8 +11,12 @@ printed value also loses its bidi embedding/override/isolate controls on the way
 ``dir="auto"`` or ``<bdi>`` instead.
 
 Article URLs: ``/article/{id}`` with the whole id percent-encoded as one segment (``/`` → ``%2F``,
-``:`` → ``%3A``, Arabic as UTF-8 escapes). Encoding the slashes keeps browsers from resolving ``..`` segments
-inside an id; the server decodes the path once and the ``path`` converter accepts the decoded slashes.
+``:`` → ``%3A``, line feed → ``%0A``, Arabic as UTF-8 escapes). Encoding the slashes keeps browsers from
+resolving ``..`` segments inside an id; the server decodes the path once and the ``naba_id`` convertor
+(:class:`AnyIdConvertor`) accepts whatever the decoded id holds, slashes and line breaks included.
+
+Links built from the request itself (the digits toggle) go through :func:`same_site_path`: whatever path a
+client sends, the link is a path on this site, never ``//host`` or ``/\\host``.
 """
 
 from __future__ import annotations
@@ -25,12 +29,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Final
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlencode, urlsplit
 
 import jinja2
 import markupsafe
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.convertors import Convertor, register_url_convertor
 
 from naba.errors import SearchError
 from naba.publishers.registry import publisher_by_name, publisher_for_saudinewsnet, publisher_for_url
@@ -138,8 +143,42 @@ class Display:
 # --- helpers -----------------------------------------------------------------------------------------
 
 
+class AnyIdConvertor(Convertor[str]):
+    """A route parameter holding any string the store can hold: the rest of the decoded path.
+
+    Starlette's ``path`` convertor is ``.*``, compiled without ``re.DOTALL``, so it stops at a line feed and
+    ``/article/a%0Ab`` answers 404. Starlette splices a convertor's regex into the route's pattern and
+    compiles it with no flags, so DOTALL is set for this group alone with an inline flag group. Being greedy,
+    it also takes a trailing line feed, which ``$`` would otherwise leave outside the match.
+    """
+
+    regex = "(?s:.*)"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return quote(value, safe="")
+
+
+# Routes name it as ``{article_id:naba_id}``; registered when this module is imported, before any route that
+# uses it is built (Starlette resolves a convertor's name when the route is created).
+ID_CONVERTOR: Final = "naba_id"
+register_url_convertor(ID_CONVERTOR, AnyIdConvertor())
+
+
 def article_href(article_id: str) -> str:
     return "/article/" + quote(article_id, safe="")
+
+
+def same_site_path(raw_path: bytes) -> str:
+    """A request path as received (``raw_path``, still percent-encoded) made into a link that stays on this
+    site: one leading ``/`` followed by neither ``/`` nor ``\\`` (a run of leading slashes and backslashes
+    is collapsed: ``//evil.example/x`` → ``/evil.example/x``, never the protocol-relative link to another
+    host), every segment decoded once and percent-encoded again (an encoded ``/`` inside an id stays
+    ``%2F``; a raw byte that is not URL-safe is escaped). A query, if a server left one in, is dropped."""
+    segments = raw_path.split(b"?", 1)[0].lstrip(b"/\\").split(b"/")
+    return "/" + "/".join(quote(unquote_to_bytes(segment), safe="") for segment in segments)
 
 
 def href(path: str, params: Mapping[str, str | int | None]) -> str:
@@ -179,7 +218,7 @@ def display_for(request: Request) -> Display:
     other: Digits = "latn" if digits == "arab" else "arab"
     # raw_path keeps the id's percent-encoding; the decoded path would lose %2F and %3F.
     raw = request.scope.get("raw_path")
-    path = raw.decode("ascii") if isinstance(raw, bytes) else quote(request.url.path)
+    path = same_site_path(raw if isinstance(raw, bytes) else quote(request.url.path).encode("ascii"))
     params = {key: value for key, value in request.query_params.multi_items() if key != DIGITS_PARAM}
     return Display(digits=digits, toggle_href=href(path, {**params, DIGITS_PARAM: other}))
 

@@ -2,7 +2,8 @@
 
 Same rules as :mod:`naba.web.pages`: handlers build small view models of plain strings, templates escape.
 Story URLs are ``/story/{id}`` with the id percent-encoded as one segment (ids embed article URLs); entity
-pages are ``/entity/{canonical name}``, encoded the same way.
+pages are ``/entity/{canonical name}``, encoded the same way. Both routes take any decoded string, line
+breaks included (the ``naba_id`` convertor of :mod:`naba.web.pages`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from naba.web.pages import (
     ArticleCard,
     Display,
     Renderer,
+    article_href,
     card_for,
     display_for,
     publisher_label,
@@ -160,7 +162,7 @@ def article_understanding(backend: ReaderBackend, article_id: ArticleId, display
     also = [
         CopyLink(
             publisher_label(c.outlet) if c.outlet else str(c.article),
-            "/article/" + quote(c.article, safe=""),
+            article_href(c.article),
             safe_external_url(c.url),
         )
         for c in store.also_published_by(article_id)
@@ -194,7 +196,7 @@ def build_story_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         }
         return render(request, "stories.html", context)
 
-    @router.get("/story/{story_id:path}", response_class=HTMLResponse)
+    @router.get("/story/{story_id:naba_id}", response_class=HTMLResponse)
     def story(request: Request, story_id: str) -> HTMLResponse:
         display = display_for(request)
         found = backend.store.story(story_id)
@@ -215,7 +217,7 @@ def build_story_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         }
         return render(request, "story.html", context)
 
-    @router.get("/entity/{name:path}", response_class=HTMLResponse)
+    @router.get("/entity/{name:naba_id}", response_class=HTMLResponse)
     def entity(request: Request, name: str) -> HTMLResponse:
         display = display_for(request)
         store = backend.store

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -591,6 +591,45 @@ def test_digits_toggle_keeps_other_parameters(client: TestClient) -> None:
     toggle = re.search(r'<a class="digits-toggle" href="([^"]+)"', html)
     assert toggle and unescape(toggle.group(1)) == "/search?q=%D8%A7%D9%84%D8%A3%D9%85%D9%85&digits=arab"
     assert 'عدد النتائج: <span class="total">1</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("//evil.example/x", "/evil.example/x?digits=latn"),
+        ("//evil.example/x?digits=latn&q=1", "/evil.example/x?q=1&digits=arab"),
+        ("/\\evil.example", "/evil.example?digits=latn"),
+        ("/\\/\\//evil.example/", "/evil.example/?digits=latn"),
+        ("///evil.example//x", "/evil.example//x?digits=latn"),
+        ("/%2F%2Fevil.example", "/%2F%2Fevil.example?digits=latn"),
+        ("/%5C%5Cevil.example", "/%5C%5Cevil.example?digits=latn"),
+        ("/article//evil.example", "/article//evil.example?digits=latn"),
+        ("/search//evil.example?q=x", "/search//evil.example?q=x&digits=latn"),
+        ('/no such/"<page>\\x', "/no%20such/%22%3Cpage%3E%5Cx?digits=latn"),
+    ],
+)
+def test_digits_toggle_never_leaves_the_site(client: TestClient, path: str, expected: str) -> None:
+    """The toggle repeats the request's path, made a same-site path: "//host" and "/\\host" (which browsers
+    read as "//host") would be links to another host."""
+    response = client.get("http://testserver" + path)
+    assert response.status_code == 404
+    toggle = re.search(r'<a class="digits-toggle" href="([^"]+)"', response.text)
+    assert toggle
+    link = unescape(toggle.group(1))
+    assert link == expected
+    assert re.match(r"/[^/\\]", link)
+    assert urlsplit(urljoin("http://testserver" + path, link)).netloc == "testserver"
+
+
+def test_links_built_from_the_request_are_same_site_paths(client: TestClient) -> None:
+    """Pager, outlet filters, facets and forms name their own paths; only the toggle repeats the request's."""
+    for path in ("//evil.example/?page=2", "/?page=2&source=//evil.example", "/search?q=الأمم&source=//x"):
+        html = client.get("http://testserver" + path).text
+        for link in hrefs(html):
+            assert re.match(r"/[^/\\]|/$|https?://", link), (path, link)
+            if not link.startswith("http"):
+                assert urlsplit(urljoin("http://testserver/", link)).netloc == "testserver", (path, link)
+        assert not re.search(r'action="(?!/search")', html)
 
 
 def test_unknown_digits_value_is_ignored(client: TestClient) -> None:
