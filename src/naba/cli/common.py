@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
@@ -12,10 +13,19 @@ from typing import Any, NoReturn, TypeVar
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from naba.config import Settings
 from naba.engine.naba import Naba
+from naba.engine.progress import Progress as EngineProgress
 from naba.errors import NabaError
 
 T = TypeVar("T")
@@ -42,16 +52,73 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+class _Bar:
+    """The engine's :class:`~naba.engine.progress.Progress` drawn as a rich bar (count, total, ETA)."""
+
+    def __init__(self, bar: Progress, task: TaskID) -> None:
+        self._bar, self._task = bar, task
+
+    def __call__(self, done: int) -> None:
+        self._bar.advance(self._task, done)
+
+    def expect(self, total: int) -> None:
+        self._bar.reset(self._task, total=total)
+
+
+class _Lines:
+    """The same progress as a line every :data:`LINE_EVERY` seconds, for logs and CI (no terminal)."""
+
+    def __init__(self, label: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self._label, self._clock = label, clock
+        self._done = 0
+        self._total: int | None = None
+
+        self._started = self._last = clock()
+
+    def __call__(self, done: int) -> None:
+        self._done += done
+        now = self._clock()
+        if now - self._last >= LINE_EVERY:
+            self._last = now
+            err.print(self.line(now), soft_wrap=True, highlight=False)
+
+    def expect(self, total: int) -> None:
+        self._done, self._total = 0, total
+        self._started = self._clock()
+
+    def line(self, now: float) -> str:
+        elapsed = now - self._started
+        if not self._total:
+            return f"{self._label}: {self._done:,} in {elapsed:.0f} s"
+        share = min(self._done / self._total, 1.0)
+        left = f", about {elapsed * (1 - share) / share:.0f} s left" if share else ""
+        return f"{self._label}: {self._done:,} of {self._total:,} ({share:.0%}) in {elapsed:.0f} s{left}"
+
+
+# Seconds between two progress lines when stderr is not a terminal.
+LINE_EVERY = 5.0
+
+
 @contextmanager
-def progress(label: str, enabled: bool) -> Iterator[Any]:
-    """A progress bar on stderr (when ``enabled``); yields the callback that advances it, or None."""
+def progress(label: str, enabled: bool) -> Iterator[EngineProgress | None]:
+    """Progress on stderr while ``enabled`` (not with ``--json``): a bar with total and ETA on a terminal,
+    a progress line every few seconds otherwise. Yields the engine's progress callback, or None."""
     if not enabled:
         yield None
         return
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    if not err.is_terminal:
+        yield _Lines(label)
+        return
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda n: bar.advance(task, n)
+        yield _Bar(bar, bar.add_task(label, total=None))
 
 
 def open_engine(settings: Settings, *, sync_index: bool = True, wait: bool = True) -> Naba:

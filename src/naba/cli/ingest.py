@@ -55,7 +55,7 @@ def ingest(
     def ingest_paths() -> IngestReport:
         with (
             open_engine(settings, wait=False) as naba,
-            progress("ingest", not as_json and err.is_terminal) as bar,
+            progress("ingest", not as_json) as bar,
         ):
             return naba.ingest(paths, progress=bar, warc_filter=warc_filter)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,9 +60,37 @@ def demo(
         _demo_live(ctx, as_json)
     else:
         ctx.invoke(ingest, paths=(source,), hosts=(), languages=(), since=None, until=None, as_json=as_json)
-        ctx.invoke(understand, as_json=as_json)
-    if not no_serve:
+    fresh = run(lambda: _understanding_behind(ctx.obj))
+    if no_serve:
+        if fresh:
+            ctx.invoke(understand, as_json=as_json)
+        return
+    # The reader first: it answers as soon as the articles are stored and indexed, while stories,
+    # duplicates and entities are worked out in a background process and fill in (the reader says how far).
+    background = _understand_in_background(ctx.obj) if fresh else None
+    try:
         ctx.invoke(serve, host=host, port=port)
+    finally:
+        if background is not None and background.poll() is None:
+            background.terminate()  # safe at any point: the next `naba understand` goes on from its watermark
+            background.wait()
+
+
+def _understanding_behind(settings: Settings) -> bool:
+    with open_engine(settings, sync_index=False) as naba:
+        return bool(naba.stats()["understand_lag"] > 0)
+
+
+def _understand_in_background(settings: Settings) -> subprocess.Popen[bytes]:
+    log_path = Path(settings.db + ".understand.log")
+    err.print(f"finding stories in the background (progress in {log_path}; the reader fills in as it goes)")
+    with log_path.open("ab") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-m", "naba.cli", "--db", settings.db, "understand"],
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=log_file,
+        )
 
 
 def _demo_live(ctx: click.Context, as_json: bool) -> None:
@@ -87,8 +117,6 @@ def _demo_live(ctx: click.Context, as_json: bool) -> None:
         f"{report.ok} of {report.polls} sources answered: {report.stored} articles stored "
         "(`naba sources` shows each source's health; `naba watch` keeps polling)."
     )
-    if report.stored or report.updated:
-        ctx.invoke(understand, as_json=as_json)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from naba.cli.common import emit, err, fail, open_engine, progress, run
+from naba.cli.common import emit, fail, open_engine, progress, run
 from naba.config import Settings
 from naba.engine import views
 from naba.engine.understand import UnderstandReport
@@ -22,7 +22,7 @@ def understand(settings: Settings, as_json: bool) -> None:
     def understand_new() -> UnderstandReport:
         with (
             open_engine(settings, sync_index=False) as naba,
-            progress("understand", not as_json and err.is_terminal) as bar,
+            progress("understand", not as_json) as bar,
         ):
             return naba.understand(progress=bar)
 

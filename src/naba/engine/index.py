@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from naba.engine.analysis import AnalysisPool
+from naba.engine.progress import Progress
 from naba.engine.workers import worker_count
 from naba.search.tantivy_index import TantivyIndex
 from naba.store.base import StoredArticle
@@ -38,8 +39,6 @@ _STATE_INDEX_SEQ = "search_index_seq"
 _STATE_INDEX_ANALYZER = "search_index_analyzer"
 # Articles indexed between two index commits when catching up or rebuilding.
 _INDEX_COMMIT_EVERY = 20_000
-
-Progress = Callable[[int], None]
 
 
 def _chunks(stored: Iterator[StoredArticle], batch_size: int) -> Iterator[tuple[int, list[list[Article]]]]:
@@ -142,6 +141,8 @@ class SearchIndexProjection:
         return self._index_since(0, progress)
 
     def _index_since(self, since: int, progress: Progress | None) -> int:
+        if progress:
+            progress.expect(self._store.changed_count(since))
         analysis = AnalysisPool(self.analyzer_name, worker_count(self._settings.ingest_workers))
         done = 0
         try:

@@ -15,10 +15,11 @@ Contract
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from naba.engine.progress import Progress
 from naba.errors import InputError
 from naba.sources.inputs import InputItem
 from naba.store.sqlite import SQLiteStore
@@ -28,8 +29,6 @@ log = logging.getLogger(__name__)
 
 # Failures kept in one report (all of them are counted, and recorded under the ``record`` policy).
 _REPORTED_FAILURES = 100
-
-Progress = Callable[[int], None]
 
 
 @dataclass

@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 from naba.engine.index import SearchIndexProjection
 from naba.engine.ingest import IngestReport, store_items
+from naba.engine.progress import Progress
 from naba.engine.understand import STATE_UNDERSTAND_SEQ, UnderstandReport, understand
 from naba.errors import NabaError, SearchError
 from naba.search.service import SearchService
@@ -33,8 +34,6 @@ from naba.text.analyzer import get_analyzer
 from naba.types import SearchQuery, SearchResults
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int], None]
 
 
 class Naba:
@@ -108,7 +107,11 @@ class Naba:
             progress=progress,
         )
         if index:
-            self.sync_index()
+            try:
+                self.sync_index(progress)
+            except SearchError as exc:
+                # The rows are committed: the index follows them by its watermark on the next sync.
+                log.warning("stored; the search index will catch up on the next run: %s", exc)
         report.seconds = time.monotonic() - started
         return report
 

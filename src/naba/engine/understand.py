@@ -35,6 +35,7 @@ from typing import Any, Final
 from naba.dedupe import DedupeResult, DuplicateGroup
 from naba.dedupe.index import DEFAULT_WINDOW as DEDUPE_WINDOW
 from naba.engine.analysis import analyzed_batches
+from naba.engine.progress import Progress
 from naba.engine.terms import Terms, TermsPool, collect
 from naba.engine.workers import process_pool, worker_count
 from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, UnderstandBatch
@@ -53,7 +54,6 @@ REPLAY_WINDOW: Final = max(DEDUPE_WINDOW, KEEP_WINDOW, THREAD_WINDOW)
 # Batches clustered ahead of the one being written (its entities are extracted meanwhile, in workers).
 TERMS_LAG: Final = 1
 
-Progress = Callable[[int], None]
 # Stored articles by id → analyzed, in order, in batches (analysis.analyzed_batches, bound to one run).
 _Analyze = Callable[[Sequence[ArticleId]], Iterator[list[AnalyzedArticle]]]
 
@@ -227,6 +227,8 @@ def understand(
         workers=workers,
         executor=executor,
     )
+    if progress:
+        progress.expect(len(pending))
     try:
         _replay(store, analyze, recorder, pending, report, progress)
         new_ids = [article_id for article_id, _ in pending]
@@ -306,6 +308,8 @@ def _replay(
     if not known:
         return
     by_id = {k.article: k for k in known}
+    if progress:  # the window before the new articles is analyzed again first
+        progress.expect(len(known) + len(pending))
     for analyzed in analyze([k.article for k in known]):
         for item in analyzed:
             recorder.replay(item, by_id[item.article.id])

@@ -66,7 +66,10 @@ class TantivyIndex:
     # -- writing --------------------------------------------------------------------------------------
     def _get_writer(self) -> Any:
         if self._writer is None:
-            self._writer = self._index.writer(heap_size=_WRITER_HEAP_BYTES, num_threads=_WRITER_THREADS)
+            try:
+                self._writer = self._index.writer(heap_size=_WRITER_HEAP_BYTES, num_threads=_WRITER_THREADS)
+            except ValueError as exc:  # tantivy's own writer lock, held outside naba's lease
+                raise SearchError(f"the search index {self.path} is being written by another process") from exc
         return self._writer
 
     def add(self, articles: Sequence[AnalyzedArticle]) -> None:

@@ -181,6 +181,11 @@ class Store(Protocol):
 
     def count(self) -> int: ...
 
+    def understood_count(self) -> int:
+        """Articles the understanding tables hold (duplicates, stories): behind :meth:`count` while
+        ``naba understand`` runs."""
+        ...
+
     def iter_articles(self, *, since_seq: int = 0) -> Iterator[StoredArticle]:
         """Every article whose change sequence is above ``since_seq``, in change order."""
         ...

@@ -21,7 +21,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from naba.web.article_page import build_article_router
 from naba.web.backend import ReaderBackend
 from naba.web.format import parse_digits
-from naba.web.pages import DIGITS_COOKIE, DIGITS_PARAM, Renderer, build_router, make_environment
+from naba.web.pages import (
+    DIGITS_COOKIE,
+    DIGITS_PARAM,
+    Renderer,
+    build_router,
+    make_environment,
+    understanding_of,
+)
 from naba.web.source_pages import build_source_router
 from naba.web.story_pages import build_story_router
 
@@ -44,7 +51,7 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
     """The reader app over ``backend``. No I/O happens here; the store is first used by a request."""
     app = fastapi.FastAPI(title="naba", docs_url=None, redoc_url=None, openapi_url=None)
-    render = Renderer(make_environment())
+    render = Renderer(make_environment(), status=lambda: understanding_of(backend.store))
     app.include_router(build_router(backend, render))
     app.include_router(build_article_router(backend, render))
     app.include_router(build_story_router(backend, render))

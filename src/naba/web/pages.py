@@ -25,7 +25,7 @@ import datetime as dt
 import functools
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -39,7 +39,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from naba.errors import SearchError
 from naba.publishers.registry import publisher_by_name, publisher_for_saudinewsnet, publisher_for_url
-from naba.store.base import SourceCount
+from naba.store.base import SourceCount, Store
 from naba.text.chars import BIDI_CONTROLS
 from naba.types import Article, SearchHit, SearchQuery, TextSpan
 from naba.web.backend import ReaderBackend
@@ -357,15 +357,33 @@ def make_environment() -> jinja2.Environment:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """How far ``naba understand`` got: shown on every page while stories are still being formed."""
+
+    done: int
+    total: int
+
+
+def understanding_of(store: Store) -> Understanding | None:
+    """None once every stored article is understood (or nothing is stored)."""
+    total, done = store.count(), store.understood_count()
+    return Understanding(done, total) if done < total else None
+
+
 class Renderer:
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(
+        self, env: jinja2.Environment, status: Callable[[], Understanding | None] = lambda: None
+    ) -> None:
         self._env = env
+        self._status = status
 
     def __call__(
         self, request: Request, name: str, context: Mapping[str, Any], status: int = 200
     ) -> HTMLResponse:
         display = display_for(request)
-        html = self._env.get_template(name).render({"display": display, "q": "", **context})
+        page = {"display": display, "q": "", "understanding": self._status(), **context}
+        html = self._env.get_template(name).render(page)
         return HTMLResponse(html, status_code=status)
 
 

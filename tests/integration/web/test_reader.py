@@ -168,6 +168,7 @@ class FakeStore:
 
     articles: list[Article]
     calls: list[tuple[str, object]] = field(default_factory=list)
+    understood: int | None = None  # None: every article understood
     mentions: list[EntityMention] = field(
         default_factory=lambda: [
             EntityMention(ArticleId(a), c, k, names[0], names, 0, len(names))  # type: ignore[arg-type]
@@ -194,6 +195,9 @@ class FakeStore:
 
     def count(self) -> int:
         return len(self.articles)
+
+    def understood_count(self) -> int:
+        return len(self.articles) if self.understood is None else self.understood
 
     def embedded_articles(self, article_id: ArticleId) -> list[Article]:
         return [a for a in self.articles if a.embedded_in == article_id]
@@ -702,3 +706,18 @@ def test_hostile_entity_name_is_escaped_everywhere(client: TestClient) -> None:
         html = client.get(path).text
         assert "<script" not in html.lower() and "<img" not in html.lower()
         assert "حزب &lt;script&gt;" in html or quote(HOSTILE_ENTITY, safe="") in html
+
+
+def test_every_page_says_how_far_understanding_got_while_it_runs(backend: FakeNaba) -> None:
+    store = backend.store
+    assert isinstance(store, FakeStore)
+    client = TestClient(create_app(backend))
+    assert "جارٍ تجميع الأخبار" not in client.get("/").text
+    store.understood = 1
+    total = len(store.articles)
+    for path in ("/", "/stories", "/search?q=x"):
+        page = client.get(path, params={"digits": "latn"}).text
+        assert f"جارٍ تجميع الأخبار في قصص: 1 من {total} مقال" in page, path
+    assert f"١ من {format(total).translate(str.maketrans('0123456789', '٠١٢٣٤٥٦٧٨٩'))}" in client.get(
+        "/", params={"digits": "arab"}
+    ).text
