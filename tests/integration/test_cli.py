@@ -87,3 +87,12 @@ def test_log_json_gives_one_object_per_line(tmp_path: Path) -> None:
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert any(r["level"] == "warning" and "bad.jsonl:1" in r["message"] for r in records)
+
+
+def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "missing.db"
+    for command in (["search", "الأمريكية"], ["stories"], ["entities"], ["stats", "--json"], ["failures"]):
+        result = CliRunner().invoke(main, ["--db", str(db), *command], catch_exceptions=False)
+        assert result.exit_code == 1, command
+        assert f"no naba database at {db}" in " ".join(result.output.split()), command
+        assert list(tmp_path.iterdir()) == [], command

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -121,7 +122,14 @@ def progress(label: str, enabled: bool) -> Iterator[EngineProgress | None]:
         yield _Bar(bar, bar.add_task(label, total=None))
 
 
-def open_engine(settings: Settings, *, sync_index: bool = True, wait: bool = True) -> Naba:
+def open_engine(
+    settings: Settings, *, sync_index: bool = True, wait: bool = True, create: bool = False
+) -> Naba:
     """The engine on the database of ``settings`` (a context manager). ``sync_index`` catches the search index
-    up first (see :meth:`naba.engine.naba.Naba.open`); the index is opened only when a command uses it."""
+    up first (see :meth:`naba.engine.naba.Naba.open`); the index is opened only when a command uses it.
+
+    Only commands that store articles or sources pass ``create``: a read command on a path with no database
+    says so and exits, instead of creating an empty one and answering "0 results"."""
+    if not create and not Path(settings.db).exists():
+        fail(f"no naba database at {settings.db}: run `make demo` (or `naba ingest PATH`), or pass --db")
     return Naba.open(settings, sync_index=sync_index, wait=wait)

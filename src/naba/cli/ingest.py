@@ -54,7 +54,7 @@ def ingest(
 
     def ingest_paths() -> IngestReport:
         with (
-            open_engine(settings, wait=False) as naba,
+            open_engine(settings, wait=False, create=True) as naba,
             progress("ingest", not as_json) as bar,
         ):
             return naba.ingest(paths, progress=bar, warc_filter=warc_filter)
