@@ -12,6 +12,7 @@
     │       ├── TooManyAttributesError  an attribute bomb (quadratic in libxml2)
     │       └── PageTimeoutError        the page used up its time budget
     ├── StoreError             the database refused an operation (schema, migration, integrity)
+    │   └── BusyError          another naba process holds what this one needs (the write lock, a lease)
     └── SearchError            the index is missing, stale or the query is malformed
 
 API errors (later) carry an HTTP status through ``http_status``.
@@ -77,6 +78,10 @@ class PageTimeoutError(LimitExceededError):
 
 
 class StoreError(NabaError):
+    pass
+
+
+class BusyError(StoreError):
     pass
 
 

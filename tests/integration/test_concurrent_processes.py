@@ -135,3 +135,27 @@ def test_a_lease_held_by_a_killed_process_is_free_again(tmp_path: Path) -> None:
     lease.acquire(timeout=_DEADLINE)
     assert lease.held
     lease.release()
+
+
+def test_a_second_watch_on_one_database_says_so_and_stops(tmp_path: Path) -> None:
+    db = tmp_path / "naba.db"
+    lock = Path(str(db) + ".watch.lock")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from naba.store.leases import Lease; l = Lease({str(lock)!r}, 'w'); l.acquire(); "
+            "print('held', flush=True); import time; time.sleep(600)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        second = subprocess.run(_naba(db, "watch", "--once"), capture_output=True, text=True, timeout=120)
+        assert second.returncode == 1
+        assert "another naba watch is polling" in " ".join(second.stderr.split())
+        assert "Traceback" not in second.stderr
+    finally:
+        holder.kill()
+        holder.wait()

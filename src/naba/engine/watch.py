@@ -26,11 +26,14 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 from naba.engine.fetch import http_client
 from naba.engine.naba import Naba
 from naba.engine.poll import MAX_ITEMS_PER_POLL, Poller, PollOutcome, Schedule
+from naba.errors import BusyError
+from naba.store.leases import Lease
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +199,11 @@ def run_watch(
     or, with ``once``, until each due source was polled once. ``concurrency`` and ``max_items`` default to the
     settings and :data:`~naba.engine.poll.MAX_ITEMS_PER_POLL`."""
 
+    # Two watches on one database would poll the same sources at once: the second says so and stops.
+    lease = Lease(Path(settings.db + ".watch.lock"), "watch of this database")
+    if not lease.try_acquire():
+        raise BusyError(f"another naba watch is polling {settings.db} ({lease.holder()}); stop it first")
+
     async def main() -> WatchReport:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -213,4 +221,7 @@ def run_watch(
                     on_poll=on_poll,
                 )
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    finally:
+        lease.release()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from naba.errors import StoreError
+from naba.errors import BusyError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +55,13 @@ class Lease:
         return True
 
     def acquire(self, timeout: float | None = None) -> None:
-        """Wait for the lease, logging who holds it; :class:`StoreError` after ``timeout`` seconds."""
+        """Wait for the lease, logging who holds it; :class:`BusyError` after ``timeout`` seconds."""
         started = time.monotonic()
         noticed: float | None = None
         while not self.try_acquire():
             waited = time.monotonic() - started
             if timeout is not None and waited >= timeout:
-                raise StoreError(f"the {self.what} is still busy ({self.holder()}) after {waited:.0f} s")
+                raise BusyError(f"the {self.what} is still busy ({self.holder()}) after {waited:.0f} s")
             if noticed is None or waited - noticed >= _NOTICE_SECONDS:
                 noticed = waited
                 log.warning("waiting for the %s: %s (%.0f s)", self.what, self.holder(), waited)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from naba.article_json import article_from_json, article_to_json
-from naba.errors import StoreError
+from naba.errors import BusyError, StoreError
 from naba.store.base import SourceCount, StoredArticle
 from naba.store.migrations import MIGRATIONS
 from naba.store.sources import SourceTables
@@ -369,7 +369,7 @@ class _Transaction:
                     raise StoreError(f"{self._name}: {exc}") from exc
             waited = time.monotonic() - started
             if waited >= WRITE_WAIT_SECONDS:
-                raise StoreError(
+                raise BusyError(
                     f"{self._name} is busy: another naba process has been writing for {waited:.0f} s; "
                     "try again when it is done"
                 )
