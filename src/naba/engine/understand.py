@@ -22,7 +22,6 @@ Contract
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections import deque
@@ -38,7 +37,17 @@ from naba.engine.analysis import analyzed_batches
 from naba.engine.progress import Progress
 from naba.engine.terms import Terms, TermsPool, collect
 from naba.engine.workers import process_pool, worker_count
-from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, UnderstandBatch
+from naba.store.base import (
+    ArticleUnderstanding,
+    CopyRow,
+    GroupMergeRow,
+    GroupRow,
+    StateRow,
+    StoryHead,
+    StoryMergeRow,
+    ThreadLinkRow,
+    UnderstandBatch,
+)
 from naba.store.sqlite import SQLiteStore, published_timestamp
 from naba.stories import StoryMerge, StoryStream, StreamEvent, ThreadLink
 from naba.stories.clustering import KEEP_WINDOW
@@ -98,11 +107,11 @@ class _Recorder:
 
     def _reset(self) -> None:
         self._rows: list[ArticleUnderstanding] = []
-        self._group_merges: list[tuple[str, str]] = []
-        self._story_merges: list[tuple[str, str, float, dt.datetime]] = []
+        self._group_merges: list[GroupMergeRow] = []
+        self._story_merges: list[StoryMergeRow] = []
         self._groups: dict[str, DuplicateGroup] = {}
         self._touched: set[str] = set()
-        self._links: list[tuple[str, str, float]] = []
+        self._links: list[ThreadLinkRow] = []
 
     def _story(self, engine_id: str) -> str:
         return self._story_alias.get(engine_id, engine_id)
@@ -145,7 +154,7 @@ class _Recorder:
         s, g, t = self.totals
         self.totals = (s, g + len(dedupe.merges), t)
         for merge in dedupe.merges:
-            self._group_merges.append((self._group(merge.absorbed), self._group(merge.into)))
+            self._group_merges.append(GroupMergeRow(self._group(merge.absorbed), self._group(merge.into)))
             self._groups.pop(merge.absorbed, None)
         self._groups[dedupe.group.id] = dedupe.group
 
@@ -153,16 +162,18 @@ class _Recorder:
         s, g, t = self.totals
         self.totals = (s + len(merges), g, t + len(links))
         for m in merges:
-            self._story_merges.append((self._story(m.absorbed), self._story(m.into), m.similarity, m.at))
+            self._story_merges.append(
+                StoryMergeRow(self._story(m.absorbed), self._story(m.into), m.similarity, m.at)
+            )
             self._touched.add(m.into)
         for link in links:
-            self._links.append((self._story(link.story), self._story(link.to), link.similarity))
+            self._links.append(ThreadLinkRow(self._story(link.story), self._story(link.to), link.similarity))
 
     def flush(self) -> None:
         merges, links = self.stream.flush()
         self._record_stories(merges, links)
 
-    def batch(self, state: tuple[tuple[str, str], ...] = ()) -> UnderstandBatch:
+    def batch(self, state: tuple[StateRow, ...] = ()) -> UnderstandBatch:
         """The records gathered since the previous batch (and resets them)."""
         clusterer = self.stream.stories
         heads = []
@@ -174,7 +185,7 @@ class _Recorder:
                     StoryHead(self._story(story.id), summary.headline, story.lead_article, story.top_terms)
                 )
         groups = tuple(
-            (self._group(g.id), g.original, tuple(self._copy(m, g.original) for m in g.members))
+            GroupRow(self._group(g.id), g.original, tuple(self._copy(m, g.original) for m in g.members))
             for g in self._groups.values()
         )
         batch = UnderstandBatch(
@@ -207,7 +218,7 @@ def understand(
         report.seconds = time.monotonic() - started
         return report
     pending = store.pending_understanding(since)
-    state = ((STATE_UNDERSTAND_SEQ, str(target)),)
+    state = (StateRow(STATE_UNDERSTAND_SEQ, str(target)),)
     if not pending:
         report.skipped = _changed_since(store, since)
         store.put_understanding(UnderstandBatch(state=state))

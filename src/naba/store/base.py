@@ -142,6 +142,50 @@ class StoryHead:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupMergeRow:
+    """Duplicate group ``absorbed`` was merged into group ``into``."""
+
+    absorbed: str
+    into: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMergeRow:
+    """Story ``absorbed`` was merged into story ``into`` at ``at`` (UTC), with the similarity that joined them."""
+
+    absorbed: str
+    into: str
+    similarity: float
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    """The current state of one duplicate group: its original and every member with where it was published."""
+
+    id: str
+    original: ArticleId
+    members: tuple[CopyRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadLinkRow:
+    """Story ``story`` continues in (is threaded to) story ``to``, with the similarity that linked them."""
+
+    story: str
+    to: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class StateRow:
+    """One entry of the store's ``state`` table (a projection's watermark)."""
+
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
 class UnderstandBatch:
     """Every record of one batch of the understand stage, written in one transaction.
 
@@ -150,12 +194,12 @@ class UnderstandBatch:
     """
 
     articles: tuple[ArticleUnderstanding, ...] = ()
-    group_merges: tuple[tuple[str, str], ...] = ()  # (absorbed, into)
-    story_merges: tuple[tuple[str, str, float, dt.datetime], ...] = ()  # (absorbed, into, similarity, at)
-    groups: tuple[tuple[str, ArticleId, tuple[CopyRow, ...]], ...] = ()  # (id, original, members)
+    group_merges: tuple[GroupMergeRow, ...] = ()
+    story_merges: tuple[StoryMergeRow, ...] = ()
+    groups: tuple[GroupRow, ...] = ()
     stories: tuple[StoryHead, ...] = ()
-    thread_links: tuple[tuple[str, str, float], ...] = ()  # (story, to, similarity)
-    state: tuple[tuple[str, str], ...] = ()
+    thread_links: tuple[ThreadLinkRow, ...] = ()
+    state: tuple[StateRow, ...] = ()
     entities: tuple[EntityMention, ...] = ()  # of the batch's articles, written before the story heads
     keywords: tuple[KeywordRow, ...] = ()
 

@@ -95,26 +95,29 @@ class UnderstandingTables(EntityTables):
             self._put_terms(
                 batch.entities, batch.keywords, {u.article: u.published_ts for u in batch.articles}
             )
-            for absorbed, into in batch.group_merges:
-                self._merge_group(absorbed, into)
+            for group_merge in batch.group_merges:
+                self._merge_group(group_merge.absorbed, group_merge.into)
             touched: set[str] = set()
-            for absorbed, into, similarity, at in batch.story_merges:
-                survivor = self._merge_story(absorbed, into, similarity, at)
+            for m in batch.story_merges:
+                survivor = self._merge_story(m.absorbed, m.into, m.similarity, m.at)
                 if survivor is not None:
                     touched.add(survivor)
-            for group_id, original, members in batch.groups:
-                self._put_group(group_id, original, members)
+            for group in batch.groups:
+                self._put_group(group.id, group.original, group.members)
             heads = {self._resolve_story(h.id): h for h in batch.stories}
             for story_id in sorted(touched | set(heads) | {u.story for u in batch.articles}):
                 self._refresh_story(self._resolve_story(story_id), heads.get(story_id))
-            for story, to, similarity in batch.thread_links:
-                a, b = self._resolve_story(story), self._resolve_story(to)
+            for link in batch.thread_links:
+                a, b = self._resolve_story(link.story), self._resolve_story(link.to)
                 if a != b:
                     db.execute(
                         "INSERT OR REPLACE INTO thread_links (story, to_story, similarity) VALUES (?, ?, ?)",
-                        (a, b, similarity),
+                        (a, b, link.similarity),
                     )
-            db.executemany("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", batch.state)
+            db.executemany(
+                "INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
+                [(s.key, s.value) for s in batch.state],
+            )
 
     def _merge_group(self, absorbed: str, into: str) -> None:
         a, b = self._resolve_group(absorbed), self._resolve_group(into)
