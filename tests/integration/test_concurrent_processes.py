@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -25,6 +26,16 @@ _DEADLINE = 60.0
 
 def _naba(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "naba.cli", "--db", str(db), *args]
+
+
+def _first_line(proc: subprocess.Popen[str]) -> str:
+    """The first line a child prints, or a failure (not a hang) when it prints nothing in time."""
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], _DEADLINE)
+    if not ready:
+        proc.kill()
+        raise AssertionError("the child process printed nothing")
+    return proc.stdout.readline()
 
 
 def _alive(pid: int) -> bool:
@@ -104,7 +115,7 @@ _POOL_SCRIPT = textwrap.dedent(
 def test_workers_exit_when_their_parent_is_killed() -> None:
     parent = subprocess.Popen([sys.executable, "-c", _POOL_SCRIPT], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None
-    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    workers = [int(pid) for pid in _first_line(parent).split()]
     assert len(workers) == 2 and all(_alive(pid) for pid in workers)
     parent.send_signal(signal.SIGKILL)
     parent.wait()
@@ -126,7 +137,7 @@ def test_a_lease_held_by_a_killed_process_is_free_again(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    assert _first_line(holder).strip() == "held"
     lease = Lease(path, "search index writer")
     assert not lease.try_acquire()
     assert str(holder.pid) in lease.holder()
@@ -151,7 +162,7 @@ def test_a_second_watch_on_one_database_says_so_and_stops(tmp_path: Path) -> Non
         text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert _first_line(holder).strip() == "held"
         second = subprocess.run(_naba(db, "watch", "--once"), capture_output=True, text=True, timeout=120)
         assert second.returncode == 1
         assert "another naba watch is polling" in " ".join(second.stderr.split())
