@@ -33,7 +33,13 @@ class SourceCount:
 
 @dataclass(frozen=True, slots=True)
 class CopyRow:
-    """One member of a duplicate group: the article and where it was published."""
+    """One member of a duplicate group: the article and where it was published.
+
+    This is *the* copy record that leaves the dedupe stage (engine -> store -> views). ``dedupe.original.CopyInfo``
+    is a different view on purpose: the ranking facts (publication time, arrival, agency rank) that choosing the
+    original needs inside the deduper, never persisted or shown. ``dedupe.AlsoPublished`` repeats this record
+    without ``original``; it is to be folded into this one with the dedupe package's next change.
+    """
 
     article: ArticleId
     outlet: str | None
