@@ -18,23 +18,6 @@ ArticleId = NewType("ArticleId", str)
 PublishedTime = dt.datetime | dt.date
 
 
-class SourceKind(StrEnum):
-    RSS = "rss"
-    SITEMAP = "sitemap"
-    PAGE = "page"
-    WARC = "warc"
-    FILE = "file"
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRef:
-    """Where documents come from: a feed, a sitemap, a page, an archive or a local file."""
-
-    kind: SourceKind
-    location: str
-    publisher: str | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class SourceSpec:
     """A source to follow: a feed or a sitemap, with what is known of its outlet (OPML, CLI, the store)."""
@@ -48,20 +31,6 @@ class SourceSpec:
     country: str | None = None
     region: str | None = None
     verified: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RawDocument:
-    """Bytes as fetched or read, before extraction."""
-
-    url: str | None
-    final_url: str | None
-    fetched_at: dt.datetime
-    content: bytes
-    content_type: str | None
-    charset: str | None
-    status: int | None
-    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +131,6 @@ class RelatedArticle:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Enrichment:
-    article: ArticleId
-    keywords: tuple[str, ...]
-    entities: tuple[str, ...]
-    related: tuple[RelatedArticle, ...]
-
-
 class StoreOutcome(StrEnum):
     """What storing one article did."""
 
@@ -223,3 +184,14 @@ class StageFailure:
     error_type: str
     message: str
     when: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InputItem:
+    """What one unit of input (a line, a record, a page) gave: articles, or a failure. Sources and the engine's
+    poll and fetch produce them; the engine's ingest stores them (:func:`naba.sources.inputs.failure_item`
+    builds the failure item)."""
+
+    location: str
+    articles: tuple[Article, ...] = ()
+    failure: StageFailure | None = None

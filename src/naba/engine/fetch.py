@@ -13,9 +13,8 @@ from typing import Any
 from naba.engine.naba import Naba
 from naba.errors import NabaError
 from naba.sources.http import FetchPolicy, HttpClient, fetch_once
-from naba.sources.inputs import InputItem
 from naba.sources.pages import fetch_article, page_article
-from naba.types import Article
+from naba.types import Article, InputItem
 
 
 def http_client(settings: Any) -> HttpClient:

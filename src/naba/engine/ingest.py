@@ -21,9 +21,8 @@ from typing import Any
 
 from naba.engine.progress import Progress
 from naba.errors import InputError
-from naba.sources.inputs import InputItem
 from naba.store.sqlite import SQLiteStore
-from naba.types import Article, ArticleId, StageFailure, StoreOutcome
+from naba.types import Article, ArticleId, InputItem, StageFailure, StoreOutcome
 
 log = logging.getLogger(__name__)
 

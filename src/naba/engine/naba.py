@@ -27,11 +27,10 @@ from naba.errors import NabaError, SearchError
 from naba.search.service import SearchService
 from naba.search.tantivy_index import TantivyIndex
 from naba.sources.files import read_inputs
-from naba.sources.inputs import InputItem
 from naba.store.leases import Lease
 from naba.store.sqlite import SQLiteStore
 from naba.text.analyzer import get_analyzer
-from naba.types import SearchQuery, SearchResults
+from naba.types import InputItem, SearchQuery, SearchResults
 
 log = logging.getLogger(__name__)
 

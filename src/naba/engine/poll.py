@@ -34,11 +34,10 @@ from naba.engine.naba import Naba
 from naba.errors import NabaError
 from naba.sources.feeds import FeedEntry, entry_article, parse_feed
 from naba.sources.http import FetchError, FetchResult, HttpClient
-from naba.sources.inputs import InputItem
 from naba.sources.pages import fetch_article
 from naba.sources.sitemaps import Sitemap, SitemapUrl, parse_sitemap, recent
 from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem, SourceRow
-from naba.types import Article, ArticleId
+from naba.types import Article, ArticleId, InputItem
 
 log = logging.getLogger(__name__)
 

@@ -51,9 +51,9 @@ from naba.extract.decode import decode_bytes
 from naba.extract.generic import extract_html
 from naba.extract.text_pages import parse_text_page
 from naba.identity import article_identity
-from naba.sources.inputs import MAX_DOCUMENT_BYTES, InputItem, failure_item
+from naba.sources.inputs import MAX_DOCUMENT_BYTES, failure_item
 from naba.sources.warc import NO_FILTER, read_warc_stream
-from naba.types import Article, Provenance
+from naba.types import Article, InputItem, Provenance
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,6 @@ import httpx
 from protego import Protego
 
 from naba.errors import NabaError
-from naba.types import RawDocument
 
 logger = logging.getLogger(__name__)
 
@@ -148,18 +147,6 @@ class FetchResult:
     fetched_at: dt.datetime
     redirects: tuple[str, ...]
     attempts: int
-
-    def raw_document(self, source: str) -> RawDocument:
-        return RawDocument(
-            url=self.url,
-            final_url=self.final_url,
-            fetched_at=self.fetched_at,
-            content=self.content,
-            content_type=self.content_type,
-            charset=self.charset,
-            status=self.status,
-            source=source,
-        )
 
 
 class FetchError(NabaError):

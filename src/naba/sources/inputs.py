@@ -1,27 +1,16 @@
-"""What reading one unit of input gives, for every reader of local inputs (:mod:`naba.sources.files`,
-:mod:`naba.sources.warc`) and for the engine that stores it: :class:`InputItem`, the failure item that says
-where and why an input went wrong, and the size cap of one document.
+"""For every reader of local inputs (:mod:`naba.sources.files`, :mod:`naba.sources.warc`): the failure item
+(a :class:`naba.types.InputItem`) that says where and why an input went wrong, and the size cap of one document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from naba.errors import NabaError
-from naba.types import Article, StageFailure
+from naba.types import InputItem, StageFailure
 
 # Largest JSON line (one article), single text page, HTML page or WARC record payload.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class InputItem:
-    """What one unit of input (a line, a record, a page) gave: articles, or a failure."""
-
-    location: str
-    articles: tuple[Article, ...] = ()
-    failure: StageFailure | None = None
 
 
 def failure_item(

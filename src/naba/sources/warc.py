@@ -55,8 +55,8 @@ from naba.errors import (
 )
 from naba.extract.decode import decode_bytes
 from naba.extract.generic import extract_html
-from naba.sources.inputs import MAX_DOCUMENT_BYTES, InputItem, failure_item
-from naba.types import Article
+from naba.sources.inputs import MAX_DOCUMENT_BYTES, failure_item
+from naba.types import Article, InputItem
 
 __all__ = [
     "ARABIC_SCRIPT_LANGUAGES",

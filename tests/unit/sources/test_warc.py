@@ -16,8 +16,8 @@ from tests.conftest import SHARED, need_shared
 
 from naba.errors import ConfigError
 from naba.sources.files import read_inputs
-from naba.sources.inputs import InputItem
 from naba.sources.warc import WarcFilter, read_warc, read_warc_stream
+from naba.types import InputItem
 
 SYNTH = SHARED / "eval" / "extraction-synth"
 CRAWLED = "2024-03-05T10:20:30Z"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tests.unit.sources.test_warc import ENGLISH_PAGE, ENGLISH_URL, Record, response
 
-from naba.sources.inputs import InputItem
 from naba.sources.warc import read_warc
+from naba.types import InputItem
 
 REQUEST = Record(
     "request",
