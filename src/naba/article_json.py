@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from naba.errors import InputError
-from naba.identity import article_identity
-from naba.types import Article, ArticleId, Image, Provenance, PublishedTime
+from naba.extract.article import build_article
+from naba.types import Article, Image, Provenance, PublishedTime
 
 ARTICLE_FIELDS = (
     "id",
@@ -135,17 +135,10 @@ def article_from_json(data: Mapping[str, Any], *, default_provenance: Provenance
         fetched_at=dt.datetime.fromisoformat(fetched_at) if fetched_at else default_provenance.fetched_at,
         raw_sha256=_opt_str(prov_data, "raw_sha256") or default_provenance.raw_sha256,
     )
-    url, canonical = _opt_str(data, "url"), _opt_str(data, "canonical_url")
-    first = lead or (body[0] if body else "")
-    article_id = _opt_str(data, "id") or article_identity(
-        canonical_url=canonical, url=url, title=title, first_paragraph=first
-    )
-    images = tuple(_image(i) for i in _map_list(data, "images") if _opt_str(i, "url"))
-    embedded = _opt_str(data, "embedded_in")
-    return Article(
-        id=ArticleId(article_id),
-        url=url,
-        canonical_url=canonical,
+    return build_article(
+        article_id=_opt_str(data, "id") or None,
+        url=_opt_str(data, "url"),
+        canonical_url=_opt_str(data, "canonical_url"),
         publisher=_opt_str(data, "publisher"),
         original_source=_opt_str(data, "original_source"),
         language=_opt_str(data, "language"),
@@ -156,9 +149,9 @@ def article_from_json(data: Mapping[str, Any], *, default_provenance: Provenance
         published=time_from_json(_opt_str(data, "published")),
         updated=time_from_json(_opt_str(data, "updated")),
         tags=_str_list(data, "tags"),
-        images=images,
+        images=(_image(i) for i in _map_list(data, "images") if _opt_str(i, "url")),
         related_headlines=_str_list(data, "related_headlines"),
-        embedded_in=ArticleId(embedded) if embedded else None,
+        embedded_in=_opt_str(data, "embedded_in"),
         provenance=provenance,
         evidence={str(k): str(v) for k, v in _opt_map(data, "evidence").items()},
     )

@@ -24,10 +24,10 @@ import re
 from naba.errors import ExtractError
 from naba.extract import content as content_stage
 from naba.extract import metadata as metadata_stage
+from naba.extract.article import build_article
 from naba.extract.decode import decode_bytes
 from naba.extract.limits import MAX_HTML_BYTES, Deadline, check_size, parse_html_limited
-from naba.identity import article_identity
-from naba.types import Article, ArticleId, Provenance
+from naba.types import Article, Provenance
 
 __all__ = ["MAX_HTML_BYTES", "extract_html", "guess_language"]
 
@@ -77,7 +77,6 @@ def extract_html(
     )
     deadline.check("metadata")
     paragraphs = main.paragraphs
-    first = main.lead or paragraphs[0]
     evidence = {
         **meta.evidence,
         "text": _describe(main.container),
@@ -87,12 +86,7 @@ def extract_html(
     if meta.language is None:
         meta.language = guess_language(" ".join(paragraphs))
         evidence["language"] = "letters"
-    return Article(
-        id=ArticleId(
-            article_identity(
-                canonical_url=meta.canonical_url, url=url, title=meta.title, first_paragraph=first
-            )
-        ),
+    return build_article(
         url=url,
         canonical_url=meta.canonical_url,
         publisher=meta.publisher,
@@ -107,7 +101,6 @@ def extract_html(
         tags=meta.tags,
         images=meta.images,
         related_headlines=main.related_headlines,
-        embedded_in=None,
         provenance=Provenance(
             source=source, fetched_at=fetched_at, raw_sha256=hashlib.sha256(content).hexdigest()
         ),

@@ -65,6 +65,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
+from naba.extract.article import build_article
 from naba.extract.text_page_lines import (
     AGENCIES,
     TITLE_MAX_CHARS,
@@ -76,7 +77,6 @@ from naba.extract.text_page_lines import (
     split_lines,
     strip_bullet,
 )
-from naba.identity import article_identity
 from naba.types import Article, ArticleId, Provenance, PublishedTime
 
 logger = logging.getLogger(__name__)
@@ -298,31 +298,22 @@ def _trailing_credit(draft: _Draft) -> None:
 def _to_article(draft: _Draft, provenance: Provenance, main_id: ArticleId | None) -> Article:
     _trailing_credit(draft)
     paragraphs = tuple(draft.paragraphs)
-    identity = article_identity(
-        canonical_url=None, url=None, title=draft.title, first_paragraph=paragraphs[0] if paragraphs else ""
-    )
     evidence = {"title": draft.title_rule, **draft.evidence}
     language = _language(" ".join((draft.title, *paragraphs)))
     if language is not None:
         evidence["language"] = "script:letter-share"
     if main_id is not None and draft.marker is not None:
         evidence["embedded_in"] = draft.marker
-    return Article(
-        id=identity,
-        url=None,
-        canonical_url=None,
-        publisher=None,
+    return build_article(
         original_source=draft.source,
         language=language,
         title=draft.title,
-        lead=None,
         body_paragraphs=paragraphs,
-        authors=tuple(draft.authors),
+        authors=draft.authors,
         published=draft.published,
         updated=draft.updated,
-        tags=tuple(draft.tags),
-        images=(),
-        related_headlines=tuple(draft.headlines),
+        tags=draft.tags,
+        related_headlines=draft.headlines,
         embedded_in=main_id,
         provenance=provenance,
         evidence=evidence,

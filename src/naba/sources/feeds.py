@@ -39,11 +39,12 @@ import feedparser  # type: ignore[import-untyped]
 from naba.errors import DecodeError, InputError, NabaError, TooLargeError
 from naba.extract import boilerplate
 from naba.extract import content as content_stage
+from naba.extract.article import build_article
 from naba.extract.dates import parse_dateline
 from naba.extract.decode import declared_charset, decode_bytes
 from naba.extract.generic import guess_language
 from naba.extract.limits import parse_html_limited
-from naba.identity import article_identity, identity_text
+from naba.identity import identity_text
 from naba.text.normalize import fold_key
 from naba.types import Article, Image, Provenance
 
@@ -586,7 +587,6 @@ def entry_article(
     lead, paragraphs, related = _article_text(html, entry.title)
     if not paragraphs and not lead:
         return None
-    first = lead or paragraphs[0]
     raw = "\n".join((entry.key(), entry.title, html)).encode()
     evidence = {"text": "feed:content" if entry.content_html else "feed:summary"}
     # Atom requires <updated> and makes <published> optional: an entry with only the former was first
@@ -596,14 +596,10 @@ def entry_article(
         evidence["published"] = "feed"
     elif published is not None:
         evidence["published"] = "feed:updated"
-    return Article(
-        id=article_identity(
-            canonical_url=entry.link, url=entry.link, title=entry.title, first_paragraph=first
-        ),
+    return build_article(
         url=entry.link,
         canonical_url=entry.link,
         publisher=publisher,
-        original_source=None,
         language=guess_language(" ".join((entry.title, *paragraphs))),
         title=entry.title,
         lead=lead,
@@ -612,9 +608,8 @@ def entry_article(
         published=published,
         updated=entry.updated,
         tags=entry.tags,
-        images=tuple(Image(url) for url in entry.images),
+        images=(Image(url) for url in entry.images),
         related_headlines=related,
-        embedded_in=None,
         provenance=Provenance(
             source=feed_url, fetched_at=fetched_at, raw_sha256=hashlib.sha256(raw).hexdigest()
         ),

@@ -47,10 +47,10 @@ import ijson  # type: ignore[import-untyped]
 
 from naba.article_json import article_from_json
 from naba.errors import InputError, NabaError, TooLargeError
+from naba.extract.article import build_article
 from naba.extract.decode import decode_bytes
 from naba.extract.generic import extract_html
 from naba.extract.text_pages import parse_text_page
-from naba.identity import article_identity
 from naba.sources.inputs import MAX_DOCUMENT_BYTES, failure_item
 from naba.sources.warc import NO_FILTER, read_warc_stream
 from naba.types import Article, InputItem, Provenance
@@ -444,25 +444,14 @@ def saudinewsnet_article(record: dict[str, Any], *, source: str, raw_sha256: str
     published = _saudi_time(fields["date_extracted"])
     author = fields["author"].strip()
     url = fields["url"].strip() or None
-    return Article(
-        id=article_identity(
-            canonical_url=None, url=url, title=title, first_paragraph="".join(paragraphs[:1])
-        ),
+    return build_article(
         url=url,
-        canonical_url=None,
         publisher=fields["source"].strip() or None,
-        original_source=None,
         language="ar",
         title=title,
-        lead=None,
         body_paragraphs=paragraphs,
         authors=(author,) if author else (),
         published=published,
-        updated=None,
-        tags=(),
-        images=(),
-        related_headlines=(),
-        embedded_in=None,
         provenance=Provenance(source=source, fetched_at=published, raw_sha256=raw_sha256),
         evidence={"published": "saudinewsnet:date_extracted"} if published else {},
     )
