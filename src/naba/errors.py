@@ -4,7 +4,12 @@
     ├── ConfigError            bad setting value or unknown setting
     ├── InputError             an input cannot be read (file, line, archive member); carries its location
     │   ├── DecodeError        bytes that are not text in any supported encoding
-    │   └── TooLargeError      an input over a configured size limit
+    │   ├── TooLargeError      an input over a configured size limit
+    │   ├── OpmlError          bytes that are not an OPML document
+    │   ├── FeedError          bytes that are not a feed, or a feed in which nothing could be read
+    │   └── SitemapError       bytes that are not a sitemap, or a sitemap in which nothing could be read
+    │       └── SitemapTooLargeError  a sitemap over the byte limit (also a TooLargeError)
+    ├── FetchError             a fetch failed: ``reason`` (a FetchReason), the HTTP status if any
     ├── ExtractError           a document was read but no article could be extracted from it
     │   ├── EmptyDocumentError the decoded text holds no document at all
     │   └── LimitExceededError a page broke a resource limit of the extractor
@@ -19,6 +24,14 @@ API errors (later) carry an HTTP status through ``http_status``.
 """
 
 from __future__ import annotations
+
+from typing import Literal
+
+# How a fetch can fail (FetchError.reason).
+FetchReason = Literal[
+    "invalid_url", "blocked_address", "robots", "timeout", "connect", "http_status", "too_large", "redirects",
+    "decoding",
+]  # fmt: skip
 
 
 class NabaError(Exception):
@@ -51,6 +64,50 @@ class DecodeError(InputError):
 
 class TooLargeError(InputError):
     http_status = 413
+
+
+class OpmlError(InputError):
+    """Bytes that are not an OPML document."""
+
+
+class FeedError(InputError):
+    """Bytes that are not a feed, or a feed in which nothing could be read."""
+
+
+class SitemapError(InputError):
+    """Bytes that are not a sitemap, or a sitemap in which nothing could be read."""
+
+
+class SitemapTooLargeError(SitemapError, TooLargeError):
+    """A sitemap over the byte limit, compressed or (a gzip bomb) once decompressed."""
+
+
+class FetchError(NabaError):
+    """A fetch failed; ``reason`` says how (a :data:`FetchReason`), ``status`` the HTTP status if any.
+
+    ``reason="connect"`` also covers a connection that broke before the response was complete (a body
+    shorter than its Content-Length). ``retry_after`` is the server's Retry-After in seconds, when sent.
+    """
+
+    http_status = 502  # the upstream server failed us: Bad Gateway
+
+    def __init__(
+        self,
+        reason: FetchReason,
+        url: str,
+        detail: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        retryable: bool = True,
+    ) -> None:
+        super().__init__(f"{reason}: {detail}", location=url, stage="fetch")
+        self.reason: FetchReason = reason
+        self.url = url
+        self.status = status
+        self.retry_after = retry_after
+        self.retryable = retryable
+        self.attempts = 1
 
 
 class ExtractError(NabaError):

@@ -12,7 +12,8 @@ import pytest
 from tests.fixture_server import ARABIC_PAGE, FixtureServer, closed_port
 
 from naba.config import Settings
-from naba.sources.http import FetchError, FetchPolicy, FetchResult, HttpClient, fetch_once
+from naba.errors import FetchError
+from naba.sources.http import FetchPolicy, FetchResult, HttpClient, fetch_once
 
 # Small limits so each fault trips fast; allow_private_addresses because the server is on 127.0.0.1.
 POLICY = FetchPolicy(

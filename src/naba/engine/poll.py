@@ -12,7 +12,7 @@ Contract
   two feeds, or re-served after a crash, is stored once). Only then are the items and the source's new state
   (ETag, next poll, failures, last error) written, in one transaction: a process killed mid-poll leaves the
   source due and the next poll redoes the work without making a second copy of anything.
-* A failed poll (:class:`naba.sources.http.FetchError`, a document that is not a feed) is recorded on the
+* A failed poll (:class:`naba.errors.FetchError`, a document that is not a feed) is recorded on the
   source (``failures``, ``last_error``, ``last_status``) and its next poll is backed off
   (:func:`next_interval`); a failed item is recorded on the item and retried on later polls.
 """
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from naba.engine.naba import Naba
-from naba.errors import NabaError
+from naba.errors import FetchError, NabaError
 from naba.sources.feeds import FeedEntry, entry_article, parse_feed
-from naba.sources.http import FetchError, FetchResult, HttpClient
+from naba.sources.http import FetchResult, HttpClient
 from naba.sources.pages import fetch_article
 from naba.sources.sitemaps import Sitemap, SitemapUrl, parse_sitemap, recent
 from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem, SourceRow

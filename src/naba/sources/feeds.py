@@ -36,7 +36,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
-from naba.errors import DecodeError, InputError, NabaError, TooLargeError
+from naba.errors import DecodeError, FeedError, NabaError, TooLargeError
 from naba.extract import boilerplate
 from naba.extract import content as content_stage
 from naba.extract.article import build_article
@@ -51,10 +51,6 @@ from naba.types import Article, Image, Provenance
 log = logging.getLogger(__name__)
 
 FeedKind = Literal["rss", "atom", "json"]
-
-
-class FeedError(InputError):
-    """Bytes that are not a feed, or a feed in which nothing could be read."""
 
 
 # Largest feed accepted. Busy Arabic news feeds with full content run to 1-3 MB (50-100 items of a few KB of

@@ -38,21 +38,17 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Protocol
 
 import brotli  # type: ignore[import-untyped]  # installed by httpx[brotli]; bounded decoding needs its API
 import httpcore  # httpx's own transport layer (a dependency of httpx): the connection is pinned there
 import httpx
 from protego import Protego
 
-from naba.errors import NabaError
+from naba.errors import FetchError
 
 logger = logging.getLogger(__name__)
 
-FetchReason = Literal[
-    "invalid_url", "blocked_address", "robots", "timeout", "connect", "http_status", "too_large", "redirects",
-    "decoding",
-]  # fmt: skip
 
 # Statuses worth a second try: rate limiting and the server-side errors that are usually transient.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -147,34 +143,6 @@ class FetchResult:
     fetched_at: dt.datetime
     redirects: tuple[str, ...]
     attempts: int
-
-
-class FetchError(NabaError):
-    """A fetch failed; ``reason`` says how (a :data:`FetchReason`), ``status`` the HTTP status if any.
-
-    ``reason="connect"`` also covers a connection that broke before the response was complete (a body
-    shorter than its Content-Length). ``retry_after`` is the server's Retry-After in seconds, when sent.
-    """
-
-    http_status = 502  # the upstream server failed us: Bad Gateway
-
-    def __init__(
-        self,
-        reason: FetchReason,
-        url: str,
-        detail: str,
-        *,
-        status: int | None = None,
-        retry_after: float | None = None,
-        retryable: bool = True,
-    ) -> None:
-        super().__init__(f"{reason}: {detail}", location=url, stage="fetch")
-        self.reason: FetchReason = reason
-        self.url = url
-        self.status = status
-        self.retry_after = retry_after
-        self.retryable = retryable
-        self.attempts = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from lxml import etree
 
-from naba.errors import InputError, TooLargeError
+from naba.errors import OpmlError, TooLargeError
 from naba.sources.xmlsafe import safe_parser
 from naba.types import SourceSpec
 
@@ -50,10 +50,6 @@ REGION_TITLES: Final = {
     "pan-arab": "قنوات ومواقع عربية — Pan-Arab",
     "international": "وكالات دولية — International",
 }
-
-
-class OpmlError(InputError):
-    """Bytes that are not an OPML document."""
 
 
 _parser = safe_parser

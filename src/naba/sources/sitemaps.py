@@ -31,9 +31,9 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from naba.errors import InputError, NabaError, TooLargeError
+from naba.errors import FeedError, NabaError, SitemapError, SitemapTooLargeError
 from naba.extract.decode import decode_bytes
-from naba.sources.feeds import FeedError, parse_feed
+from naba.sources.feeds import parse_feed
 from naba.sources.xmlsafe import safe_parser
 
 SitemapKind = Literal["urlset", "index"]
@@ -51,14 +51,6 @@ _SITEMAP_CLOSE: Final = re.compile(rb"</(?:[\w.-]+:)?sitemap\s*>")
 _SITEMAP_LINE: Final = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
 # W3C datetime granularities below a full date ("2015", "2015-08"), which fromisoformat does not read.
 _YEAR_MONTH: Final = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
-
-
-class SitemapError(InputError):
-    """Bytes that are not a sitemap, or a sitemap in which nothing could be read."""
-
-
-class SitemapTooLargeError(SitemapError, TooLargeError):
-    """A sitemap over the byte limit, compressed or (a gzip bomb) once decompressed."""
 
 
 @dataclass(frozen=True, slots=True)

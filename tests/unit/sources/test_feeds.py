@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from tests.conftest import CORPUS, SHARED, need_shared
 
-from naba.errors import InputError, TooLargeError
+from naba.errors import FeedError, InputError, TooLargeError
 from naba.identity import article_identity
 from naba.sources.feeds import (
     FeedEntry,
-    FeedError,
     discover_feeds,
     entry_article,
     looks_like_feed,

@@ -21,8 +21,8 @@ import pytest
 from tests.fixture_server import bomb
 
 from naba.config import Settings
-from naba.errors import NabaError
-from naba.sources.http import FetchError, FetchPolicy, FetchResult, HttpClient
+from naba.errors import FetchError, NabaError
+from naba.sources.http import FetchPolicy, FetchResult, HttpClient
 
 T = TypeVar("T")
 HEADLINE = "وزير الخارجية يبحث مع نظيره الأردني تطورات المنطقة"

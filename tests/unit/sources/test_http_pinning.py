@@ -18,7 +18,8 @@ import httpx
 import pytest
 from tests.fixture_server import ARABIC_PAGE, FixtureServer
 
-from naba.sources.http import FetchError, FetchPolicy, FetchResult, HttpClient, PinningTransport
+from naba.errors import FetchError
+from naba.sources.http import FetchPolicy, FetchResult, HttpClient, PinningTransport
 
 T = TypeVar("T")
 PUBLIC = "93.184.216.34"

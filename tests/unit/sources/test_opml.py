@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from naba.errors import InputError
+from naba.errors import InputError, OpmlError
 from naba.publishers import Region, default_registry
-from naba.sources.opml import OpmlError, SourceSpec, default_sources, read_opml, write_opml
+from naba.sources.opml import SourceSpec, default_sources, read_opml, write_opml
 
 SPECS = [
     SourceSpec(

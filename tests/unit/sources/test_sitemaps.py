@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import CORPUS, need_shared
 
-from naba.errors import InputError, TooLargeError
+from naba.errors import InputError, SitemapError, SitemapTooLargeError, TooLargeError
 from naba.sources.sitemaps import (
-    SitemapError,
-    SitemapTooLargeError,
     SitemapUrl,
     parse_sitemap,
     recent,
