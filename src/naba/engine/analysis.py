@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from naba.engine.workers import process_pool
 from naba.identity import identity_text
-from naba.store.base import Store
+from naba.store.base import ArticleLog
 from naba.text.analyzer import get_analyzer
 from naba.types import AnalyzedArticle, Article, ArticleId
 
@@ -110,7 +110,7 @@ class AnalysisPool:
 
 
 def analyzed_batches(
-    store: Store,
+    store: ArticleLog,
     ids: Sequence[ArticleId],
     *,
     analyzer_name: str,

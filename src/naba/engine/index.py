@@ -22,15 +22,14 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from naba.engine.analysis import AnalysisPool
 from naba.engine.progress import Progress
 from naba.engine.workers import worker_count
 from naba.search.tantivy_index import TantivyIndex
-from naba.store.base import StoredArticle
+from naba.store.base import ArticleLog, StateStore, StoredArticle
 from naba.store.leases import Lease
-from naba.store.sqlite import SQLiteStore
 from naba.types import AnalyzedArticle, Article
 
 log = logging.getLogger(__name__)
@@ -57,11 +56,15 @@ def _chunks(stored: Iterator[StoredArticle], batch_size: int) -> Iterator[tuple[
         yield last_seq, batches
 
 
+class IndexedLog(ArticleLog, StateStore, Protocol):
+    """What the index projection needs of a store: the article log read by change, and its watermark."""
+
+
 class SearchIndexProjection:
     """The search index of one database, with its watermark and its writer lease (see the module contract)."""
 
     def __init__(
-        self, settings: Any, store: SQLiteStore, analyzer_name: str, index: TantivyIndex | None = None
+        self, settings: Any, store: IndexedLog, analyzer_name: str, index: TantivyIndex | None = None
     ) -> None:
         self._settings = settings
         self._store = store

@@ -3,7 +3,7 @@
 Contract
 --------
 * :func:`store_items` stores the articles of a stream of :class:`~naba.sources.inputs.InputItem` in
-  transactions of ``ingest_batch`` articles (:meth:`naba.store.sqlite.SQLiteStore.put_many`: upsert by id,
+  transactions of ``ingest_batch`` articles (:meth:`naba.store.base.ArticleLog.put_many`: upsert by id,
   previous versions kept). Idempotent: the first copy of an identity in one run wins, later copies are
   skipped, and re-ingesting the same input changes nothing.
 * Error policy per run (setting ``error_policy``): ``raise`` stops at the first bad input, ``record`` logs
@@ -17,11 +17,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from naba.engine.progress import Progress
 from naba.errors import InputError
-from naba.store.sqlite import SQLiteStore
+from naba.store.base import ArticleLog, FailureLog
 from naba.types import Article, ArticleId, InputItem, StageFailure, StoreOutcome
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,12 @@ class IngestReport:
         }
 
 
+class IngestLog(ArticleLog, FailureLog, Protocol):
+    """What ingest needs of a store: the article log to write and the failure log."""
+
+
 def store_items(
-    store: SQLiteStore,
+    store: IngestLog,
     items: Iterable[InputItem],
     *,
     analyzer_name: str,
@@ -85,7 +89,7 @@ def store_items(
 
 
 def _accept(
-    store: SQLiteStore, item: InputItem, seen: dict[ArticleId, str], report: IngestReport, policy: str
+    store: IngestLog, item: InputItem, seen: dict[ArticleId, str], report: IngestReport, policy: str
 ) -> list[Article]:
     if item.failure is not None:
         _fail(store, item.failure, report, policy)
@@ -108,7 +112,7 @@ def _accept(
     return accepted
 
 
-def _fail(store: SQLiteStore, failure: StageFailure, report: IngestReport, policy: str) -> None:
+def _fail(store: IngestLog, failure: StageFailure, report: IngestReport, policy: str) -> None:
     report.failed += 1
     if len(report.failures) < _REPORTED_FAILURES:
         report.failures.append(failure)
@@ -122,7 +126,7 @@ def _fail(store: SQLiteStore, failure: StageFailure, report: IngestReport, polic
         store.record_failures([failure])
 
 
-def _store_batch(store: SQLiteStore, batch: list[Article], analyzer_name: str, report: IngestReport) -> None:
+def _store_batch(store: IngestLog, batch: list[Article], analyzer_name: str, report: IngestReport) -> None:
     for outcome in store.put_many(batch, analyzer_name):
         if outcome is StoreOutcome.STORED:
             report.stored += 1

@@ -27,6 +27,7 @@ from naba.errors import NabaError, SearchError
 from naba.search.service import SearchService
 from naba.search.tantivy_index import TantivyIndex
 from naba.sources.files import read_inputs
+from naba.store.base import Store
 from naba.store.leases import Lease
 from naba.store.sqlite import SQLiteStore
 from naba.text.analyzer import get_analyzer
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 class Naba:
     """The engine on one database: ingest, index, understand, search."""
 
-    def __init__(self, settings: Any, store: SQLiteStore, index: TantivyIndex | None = None) -> None:
+    def __init__(self, settings: Any, store: Store, index: TantivyIndex | None = None) -> None:
         """``index``: an open search index, else the one of ``settings``, opened on first use."""
         self.settings = settings
         self.store = store

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from naba.dedupe import DedupeResult, DuplicateGroup
 from naba.dedupe.index import DEFAULT_WINDOW as DEDUPE_WINDOW
@@ -38,17 +38,20 @@ from naba.engine.progress import Progress
 from naba.engine.terms import Terms, TermsPool, collect
 from naba.engine.workers import process_pool, worker_count
 from naba.store.base import (
+    ArticleLog,
     ArticleUnderstanding,
     CopyRow,
     GroupMergeRow,
     GroupRow,
     StateRow,
+    StateStore,
     StoryHead,
     StoryMergeRow,
     ThreadLinkRow,
     UnderstandBatch,
+    UnderstandingWriter,
 )
-from naba.store.sqlite import SQLiteStore, published_timestamp
+from naba.store.sqlite import published_timestamp
 from naba.stories import StoryMerge, StoryStream, StreamEvent, ThreadLink
 from naba.stories.clustering import KEEP_WINDOW
 from naba.stories.threads import THREAD_WINDOW
@@ -62,6 +65,11 @@ STATE_UNDERSTAND_SEQ: Final = "understand_seq"
 REPLAY_WINDOW: Final = max(DEDUPE_WINDOW, KEEP_WINDOW, THREAD_WINDOW)
 # Batches clustered ahead of the one being written (its entities are extracted meanwhile, in workers).
 TERMS_LAG: Final = 1
+
+
+class UnderstandStore(ArticleLog, StateStore, UnderstandingWriter, Protocol):
+    """What :func:`understand` needs of a store: the article log (read by change), its watermark, the tables."""
+
 
 # Stored articles by id → analyzed, in order, in batches (analysis.analyzed_batches, bound to one run).
 _Analyze = Callable[[Sequence[ArticleId]], Iterator[list[AnalyzedArticle]]]
@@ -206,7 +214,7 @@ class _Recorder:
 
 
 def understand(
-    store: SQLiteStore, settings: Any, analyzer_name: str, progress: Progress | None = None
+    store: UnderstandStore, settings: Any, analyzer_name: str, progress: Progress | None = None
 ) -> UnderstandReport:
     """Bring the understanding tables of ``store`` up to it (see the module contract); articles are analyzed
     with ``analyzer_name`` in batches of ``settings.ingest_batch`` by ``settings.ingest_workers`` workers."""
@@ -278,7 +286,7 @@ class _Writer:
     clustering of the next; a batch and its terms are still one transaction.
     """
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: UnderstandingWriter) -> None:
         self._store = store
         self._waiting: deque[tuple[UnderstandBatch, list[Future[Terms]]]] = deque()
 
@@ -297,12 +305,12 @@ class _Writer:
         self._store.put_understanding(replace(batch, entities=entities, keywords=keywords))
 
 
-def _changed_since(store: Any, since: int) -> int:
-    return int(store.changed_count(since))
+def _changed_since(store: ArticleLog, since: int) -> int:
+    return store.changed_count(since)
 
 
 def _replay(
-    store: SQLiteStore,
+    store: UnderstandingWriter,
     analyze: _Analyze,
     recorder: _Recorder,
     pending: Sequence[tuple[ArticleId, float | None]],

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from naba.engine.analysis import analyzed_batches
 from naba.engine.naba import Naba
 from naba.engine.workers import worker_count
 from naba.identity import url_identity
-from naba.store.base import ArticleUnderstanding, EntityKindName, Store, StoryRow
+from naba.store.base import ArticleLog, ArticleUnderstanding, EntityKindName, StoryRow, UnderstandingReader
 from naba.store.entities import entity_count_json, story_keyword_json
 from naba.stories import StoryStream
 from naba.stories.related import (  # the same tiers and wording as RelatedFinder
@@ -33,6 +33,10 @@ from naba.stories.related import (  # the same tiers and wording as RelatedFinde
 from naba.types import Article, ArticleId, RelatedArticle
 
 FINDER_WINDOW: Final = dt.timedelta(days=1)
+
+
+class ViewStore(ArticleLog, UnderstandingReader, Protocol):
+    """What the read models need of a store: the articles and the understanding tables (read only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ def development(mine: float | None, theirs: float | None) -> str:
     return development_reason(_when(mine), _when(theirs))
 
 
-def stored_related(store: Store, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
+def stored_related(store: ViewStore, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
     """Related articles from the persisted story and thread records (see the module docstring)."""
     mine = store.understanding(article_id)
     if mine is None:
@@ -86,7 +90,7 @@ def _closeness(a: ArticleUnderstanding, b: ArticleUnderstanding) -> float:
     return round(1.0 / (2.0 + abs(a.published_ts - b.published_ts) / 3600.0), 4)
 
 
-def _with_articles(store: Store, ranked: list[RelatedArticle]) -> list[RelatedItem]:
+def _with_articles(store: ViewStore, ranked: list[RelatedArticle]) -> list[RelatedItem]:
     found = store.get_many([r.article for r in ranked])
     items = []
     for r in ranked:
@@ -125,7 +129,7 @@ def finder_related(naba: Naba, article_id: ArticleId, limit: int = 10) -> list[R
     return _with_articles(store, finder.related(article_id, limit))
 
 
-def resolve_article(store: Store, url_or_id: str) -> ArticleId | None:
+def resolve_article(store: ViewStore, url_or_id: str) -> ArticleId | None:
     """The stored article an id or a URL names (a URL is looked up by its identity), or None."""
     for candidate in (ArticleId(url_or_id.strip()), url_identity(url_or_id)):
         if store.get(candidate) is not None:
@@ -133,7 +137,7 @@ def resolve_article(store: Store, url_or_id: str) -> ArticleId | None:
     return None
 
 
-def latest_day_start(store: Any) -> dt.datetime | None:
+def latest_day_start(store: ArticleLog) -> dt.datetime | None:
     """Midnight (in the newest article's own time zone) of the latest publication day in the store."""
     newest = store.latest(limit=1)
     if not newest:
@@ -146,7 +150,7 @@ def latest_day_start(store: Any) -> dt.datetime | None:
     return None
 
 
-def story_json(store: Store, story: StoryRow) -> dict[str, Any]:
+def story_json(store: ViewStore, story: StoryRow) -> dict[str, Any]:
     """A story with its articles (duplicates folded under their group's first article) and its thread."""
     members = store.story_articles(story.id)
     articles = store.get_many([m.article for m in members])
@@ -204,7 +208,7 @@ ENTITY_STORIES: Final = 30
 
 
 def entities_json(
-    store: Store, limit: int, since: dt.datetime | None, kind: EntityKindName | None
+    store: ViewStore, limit: int, since: dt.datetime | None, kind: EntityKindName | None
 ) -> dict[str, Any]:
     """The entities of the window starting at ``since``, ranked by stories then outlets (``naba entities``)."""
     return {
@@ -214,7 +218,7 @@ def entities_json(
     }
 
 
-def entity_json(store: Store, name: str) -> dict[str, Any] | None:
+def entity_json(store: ViewStore, name: str) -> dict[str, Any] | None:
     """One entity (by canonical name or a surface form seen): aliases, articles and stories, newest first."""
     info = store.entity(name)
     if info is None:
@@ -236,20 +240,20 @@ def entity_json(store: Store, name: str) -> dict[str, Any] | None:
 
 
 # -- the CLI's read commands: one call each ---------------------------------------------------------------
-def top_stories(store: Store, limit: int, *, all_days: bool) -> dict[str, Any]:
+def top_stories(store: ViewStore, limit: int, *, all_days: bool) -> dict[str, Any]:
     """The latest day's stories (every story with ``all_days``), ranked (``naba stories``)."""
     rows = store.stories(limit, since=None if all_days else latest_day_start(store))
     return {"stories": [story_brief(s) for s in rows]}
 
 
-def story_view(store: Store, story_id: str) -> dict[str, Any] | None:
+def story_view(store: ViewStore, story_id: str) -> dict[str, Any] | None:
     """One story as :func:`story_json` shows it, or None when there is no such story (``naba story``)."""
     found = store.story(story_id)
     return story_json(store, found) if found else None
 
 
 def top_entities_view(
-    store: Store, limit: int, kind: EntityKindName | None, *, all_days: bool
+    store: ViewStore, limit: int, kind: EntityKindName | None, *, all_days: bool
 ) -> dict[str, Any]:
     """The latest day's entities (every day's with ``all_days``), as :func:`entities_json` (``naba entities``)."""
     return entities_json(store, limit, None if all_days else latest_day_start(store), kind)

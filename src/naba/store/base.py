@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from naba.store.sources import SourceItem, SourceRow
+from naba.store.sources import PollRecord, SourceItem, SourceRow
 from naba.types import Article, ArticleId, SourceSpec, StageFailure, StoreOutcome
 
 EntityKindName = Literal["PER", "LOC", "ORG"]  # the kinds of naba.enrich.entities (kept import-free here)
@@ -210,14 +210,23 @@ class UnderstandBatch:
     keywords: tuple[KeywordRow, ...] = ()
 
 
-class Store(Protocol):
+# -- the store's roles ------------------------------------------------------------------------------------
+# Each consumer is typed against the roles it calls (see docs/ARCHITECTURE.md, "The store's roles"); a backend
+# implements all of them (:class:`Store`) and passes tests/unit/store/test_conformance.py.
+
+
+class ArticleLog(Protocol):
+    """The log of articles: upsert by id, each store or change gets the next ``change_seq`` in commit order."""
+
     def put_many(self, articles: Sequence[Article], analyzer: str) -> list[StoreOutcome]:
         """Store articles in one transaction; same identity + same content changes nothing."""
         ...
 
     def get(self, article_id: ArticleId) -> StoredArticle | None: ...
 
-    def get_many(self, ids: Sequence[ArticleId]) -> dict[ArticleId, StoredArticle]: ...
+    def get_many(self, ids: Sequence[ArticleId]) -> dict[ArticleId, StoredArticle]:
+        """The stored articles among ``ids`` (any number of them; missing ids are left out)."""
+        ...
 
     def versions(self, article_id: ArticleId) -> list[Article]:
         """Previous versions of an article, oldest first (the current one is not included)."""
@@ -227,13 +236,18 @@ class Store(Protocol):
         """Newest first by publication time."""
         ...
 
-    def sources(self) -> list[SourceCount]: ...
+    def sources(self) -> list[SourceCount]:
+        """Articles per publisher."""
+        ...
 
     def count(self) -> int: ...
 
-    def understood_count(self) -> int:
-        """Articles the understanding tables hold (duplicates, stories): behind :meth:`count` while
-        ``naba understand`` runs."""
+    def max_change_seq(self) -> int:
+        """The highest ``change_seq`` committed (0 for an empty log)."""
+        ...
+
+    def changed_count(self, since_seq: int) -> int:
+        """Articles whose ``change_seq`` is above ``since_seq``."""
         ...
 
     def iter_articles(self, *, since_seq: int = 0) -> Iterator[StoredArticle]:
@@ -244,20 +258,54 @@ class Store(Protocol):
         """Articles found embedded ("read also") in the given page."""
         ...
 
-    def record_failures(self, failures: Iterable[StageFailure]) -> None: ...
+
+class FailureLog(Protocol):
+    def record_failures(self, failures: Iterable[StageFailure]) -> None:
+        """Record failures; one row per (stage, location, error type, message), however often it recurs."""
+        ...
 
     def failures(self, *, limit: int = 100) -> list[StageFailure]: ...
+
+
+class StateStore(Protocol):
+    """Small named values: the projections' watermarks."""
 
     def get_state(self, key: str) -> str | None: ...
 
     def set_state(self, key: str, value: str) -> None: ...
 
-    # -- understanding (duplicates, stories, threads) ---------------------------------------------------
+
+class UnderstandingWriter(Protocol):
+    """What the understand projection (``engine/understand.py``) reads back and writes."""
+
     def put_understanding(self, batch: UnderstandBatch) -> None:
         """Write one batch of understand records (and its watermark) in one transaction."""
         ...
 
+    def pending_understanding(self, since_seq: int) -> list[tuple[ArticleId, float | None]]:
+        """Articles changed after ``since_seq`` with no understanding row: (id, publication timestamp)."""
+        ...
+
+    def understood_since(self, start_ts: float) -> list[ArticleUnderstanding]:
+        """Understood articles published at or after ``start_ts`` (a POSIX timestamp), oldest first."""
+        ...
+
+    def latest_understood_ts(self) -> float | None: ...
+
+
+class UnderstandingReader(Protocol):
+    """The understanding tables as the read models (``engine/views.py``, ``web/``) see them."""
+
+    def understood_count(self) -> int:
+        """Articles the understanding tables hold (duplicates, stories): behind :meth:`ArticleLog.count`
+        while ``naba understand`` runs."""
+        ...
+
     def understanding(self, article_id: ArticleId) -> ArticleUnderstanding | None: ...
+
+    def understood_since(self, start_ts: float) -> list[ArticleUnderstanding]:
+        """Understood articles published at or after ``start_ts`` (a POSIX timestamp), oldest first."""
+        ...
 
     def stories(self, limit: int, since: dt.datetime | None = None) -> list[StoryRow]:
         """Stories last seen at or after ``since``, ranked for a home page (outlets, size, recency)."""
@@ -278,10 +326,10 @@ class Store(Protocol):
         ...
 
     def thread_of(self, story_id: str) -> list[StoryRow]:
-        """The stories linked into one thread with the story (itself included), oldest first."""
+        """The stories linked into one thread with the story (itself included), oldest first; empty when
+        the story is in no thread."""
         ...
 
-    # -- entities and keywords ------------------------------------------------------------------------------
     def article_entities(self, article_id: ArticleId) -> list[EntityMention]:
         """The entities of an article, most mentioned first."""
         ...
@@ -316,17 +364,58 @@ class Store(Protocol):
         """Entities of the articles published at or after ``since``, ranked by stories then outlets."""
         ...
 
-    # -- followed sources (naba.store.sources) ------------------------------------------------------------
+
+class SourceStore(Protocol):
+    """Followed sources, what each served and their schedule (``engine/poll.py``, ``watch.py``, ``sources.py``,
+    ``web/source_pages.py``)."""
+
     def add_sources(self, sources: Iterable[SourceSpec]) -> tuple[int, int]:
         """Follow sources (a URL already followed keeps its state); returns (added, already followed)."""
         ...
 
     def list_sources(self, *, enabled_only: bool = False) -> list[SourceRow]: ...
 
+    def get_source(self, source_id: int) -> SourceRow | None: ...
+
+    def source_by_url(self, url: str) -> SourceRow | None: ...
+
+    def due_sources(self, now: dt.datetime, limit: int) -> list[SourceRow]:
+        """Enabled sources whose next poll is at or before ``now``, most overdue first."""
+        ...
+
+    def next_due(self) -> dt.datetime | None: ...
+
+    def remove_source(self, source_id: int) -> bool: ...
+
+    def set_source_enabled(self, source_id: int, enabled: bool) -> None: ...
+
+    def set_source_verified(self, source_id: int, verified: bool, *, url: str | None = None) -> None: ...
+
+    def source_items(self, source_id: int, keys: Sequence[str]) -> dict[str, SourceItem]: ...
+
+    def source_item_by_link(self, source_id: int, link: str) -> SourceItem | None: ...
+
+    def record_items(self, items: Sequence[SourceItem], at: dt.datetime | None = None) -> None: ...
+
+    def record_poll(self, poll: PollRecord, items: Sequence[SourceItem]) -> None:
+        """Record one poll of a source (its schedule, validators, errors) with the items it served, in one
+        transaction."""
+        ...
+
     def failed_item_counts(self) -> dict[int, int]:
         """Per source id, the items whose article could not be fetched or extracted."""
         ...
 
     def failed_items(self, source_id: int, limit: int = 20) -> list[SourceItem]: ...
+
+
+class Store(
+    ArticleLog, FailureLog, StateStore, UnderstandingWriter, UnderstandingReader, SourceStore, Protocol
+):
+    """A whole backend: every role, plus what the engine needs to open, report on and close it."""
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, for ``naba stats``."""
+        ...
 
     def close(self) -> None: ...

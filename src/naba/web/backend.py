@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Protocol
 
 from naba.config import Settings
-from naba.store.base import Store
+from naba.store.base import ArticleLog, SourceStore, UnderstandingReader
 from naba.types import SearchQuery, SearchResults
+
+
+class ReaderStore(ArticleLog, UnderstandingReader, SourceStore, Protocol):
+    """What the reader's pages need of a store: the articles, the understanding tables and the sources."""
 
 
 class ReaderBackend(Protocol):
     """What the reader needs from naba (:class:`naba.engine.naba.Naba`): the store, the settings and search."""
 
     @property
-    def store(self) -> Store: ...
+    def store(self) -> ReaderStore: ...
 
     @property
     def settings(self) -> Settings: ...

@@ -39,10 +39,10 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from naba.errors import SearchError
 from naba.publishers.registry import publisher_by_name, publisher_for_saudinewsnet, publisher_for_url
-from naba.store.base import SourceCount, Store
+from naba.store.base import SourceCount
 from naba.text.chars import BIDI_CONTROLS
 from naba.types import Article, SearchHit, SearchQuery, TextSpan
-from naba.web.backend import ReaderBackend
+from naba.web.backend import ReaderBackend, ReaderStore
 from naba.web.format import (
     DEFAULT_DIGITS,
     Digits,
@@ -365,7 +365,7 @@ class Understanding:
     total: int
 
 
-def understanding_of(store: Store) -> Understanding | None:
+def understanding_of(store: ReaderStore) -> Understanding | None:
     """None once every stored article is understood (or nothing is stored)."""
     total, done = store.count(), store.understood_count()
     return Understanding(done, total) if done < total else None

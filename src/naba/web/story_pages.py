@@ -16,9 +16,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from naba.engine.views import latest_day_start, stored_related
-from naba.store.base import Store, StoryRow
+from naba.store.base import StoryRow
 from naba.types import Article, ArticleId
-from naba.web.backend import ReaderBackend
+from naba.web.backend import ReaderBackend, ReaderStore
 from naba.web.format import format_datetime, format_day, iso_datetime
 from naba.web.pages import (
     ArticleCard,
@@ -137,7 +137,7 @@ def story_card(story: StoryRow, display: Display) -> StoryCard:
     )
 
 
-def _timeline(store: Store, story: StoryRow, display: Display) -> list[TimelineItem]:
+def _timeline(store: ReaderStore, story: StoryRow, display: Display) -> list[TimelineItem]:
     members = store.story_articles(story.id)
     found = store.get_many([m.article for m in members])
     heads: dict[str, tuple[Article, list[CopyLink]]] = {}
