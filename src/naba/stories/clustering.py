@@ -37,6 +37,8 @@ from naba.stories.anchors import (
     conflict_factor,
     figures_agree,
 )
+from naba.stories.candidates import CandidateIndex
+from naba.stories.packed import PackedVector, Scorer, TermIds
 from naba.stories.similarity import (
     CENTROID_TOP_TERMS,
     DEFAULT_WEIGHTS,
@@ -50,7 +52,6 @@ from naba.stories.similarity import (
     features_of,
     normalized,
     ranked_terms,
-    story_similarity,
     time_decay,
 )
 from naba.types import AnalyzedArticle, ArticleId, Story
@@ -174,11 +175,18 @@ class _StoryState:
     anchor_counts: AnchorCounts = field(default_factory=AnchorCounts)
     core: Anchors = field(default_factory=Anchors)
     version: int = 0  # of the centroid: unique over the clusterer's life, renewed by every refresh
+    packed: PackedVector | None = None  # the centroid for batched similarities
 
 
 def _add_into(total: Vector, vector: Vector, scale: float = 1.0) -> None:
     for t, w in vector.items():
         total[t] = total.get(t, 0.0) + scale * w
+
+
+def _packed(state: _StoryState) -> PackedVector:
+    if state.packed is None:  # every active story has joined an article, hence been refreshed
+        raise RuntimeError(f"story {state.id} has no centroid yet")
+    return state.packed
 
 
 def _truncate(vector: Vector, top: int) -> Vector:
@@ -237,12 +245,19 @@ class StoryClusterer:
         self._archive: dict[str, StorySummary] = {}  # stories that fell out of the window
         self._story_of: dict[ArticleId, str] = {}
         self._redirects: dict[str, str] = {}
-        self._postings: dict[str, set[str]] = {}  # centroid body term -> active story ids
+        self._index = CandidateIndex(QUERY_TERMS, MAX_CANDIDATES)  # centroid body term -> active stories
         self._touched: set[str] = set()
         self._versions = itertools.count(1)
+        self._terms = TermIds(weights)
+        self._scorer = Scorer()
         # Centroid-to-centroid similarities of the current repair cycle (its merge pass and the thread links
-        # after it compare the same pairs), by the pair of centroid versions.
+        # after it compare the same pairs), by (query centroid version, other centroid version).
         self._pair_similarity: dict[tuple[int, int], float] = {}
+        # Every anchor multiplier is at most 1, so a candidate already below the best cannot overtake it and
+        # its anchors need not be compared.
+        penalties = (place_penalty, figure_penalty, person_penalty, org_penalty, stage_penalty)
+        self._factor_at_most_one = all(0.0 <= p <= 1.0 for p in penalties)
+        self._second_floor = min(agree_merge_threshold, attach_threshold)
         self._since_repair = 0
         self._now: dt.datetime | None = None
         self.features: dict[ArticleId, ArticleFeatures] = {}  # of articles in active stories
@@ -303,23 +318,31 @@ class StoryClusterer:
             if live and story is not None and self.conflict(anchors, self._stories[story].core) >= 1.0:
                 return story, 1.0, METHOD_COPY
         best, best_sim = None, 0.0
-        horizon = now - self.window
-        for story_id in self._ranked_candidates(feats):
-            state = self._stories[story_id]
-            if state.last_seen < horizon:
+        horizon, undecayed = now - self.window, now - DECAY_GRACE
+        active = [
+            s
+            for s in map(self._stories.__getitem__, self._ranked_candidates(feats))
+            if s.last_seen >= horizon
+        ]
+        query = self._terms.query(feats)
+        raw = self._scorer.similarities(query, [_packed(s) for s in active], self._terms.capacity)
+        for state, weighted in zip(active, raw, strict=True):
+            # time_decay is 1 within the grace period (the story's last article is never after ``now``)
+            fresh = state.last_seen >= undecayed
+            decay = 1.0 if fresh else time_decay(now - state.last_seen, DECAY_GRACE, DECAY_HALF_LIFE)
+            sim = weighted * decay
+            if sim < best_sim and self._factor_at_most_one:
                 continue
-            decay = time_decay(now - state.last_seen, DECAY_GRACE, DECAY_HALF_LIFE)
-            sim = story_similarity(feats, state.centroid, self.weights, decay)
             sim *= self.conflict(anchors, state.core)
-            if sim > best_sim or (sim == best_sim and best is not None and story_id < best):
-                best, best_sim = story_id, sim
+            if sim > best_sim or (sim == best_sim and best is not None and state.id < best):
+                best, best_sim = state.id, sim
         if best is not None and best_sim >= self.join_threshold:
             return best, best_sim, METHOD_SIMILAR
         return None, best_sim, METHOD_NEW
 
     def candidates(self, body: Vector) -> list[str]:
         """Active stories sharing one of the article's heaviest terms, most shared terms first."""
-        return self._lookup(ranked_terms(body), body)
+        return self._index.lookup(ranked_terms(body), body)
 
     def story_candidates(self, story_id: str) -> list[str]:
         """:meth:`candidates` of an active story's centroid (the story itself included), else []."""
@@ -327,35 +350,28 @@ class StoryClusterer:
         return [] if state is None else self._ranked_candidates(state.centroid)
 
     def _ranked_candidates(self, feats: ArticleFeatures) -> list[str]:
-        return self._lookup(feats.ranked or ranked_terms(feats.body), feats.body)
+        return self._index.lookup(feats.ranked or ranked_terms(feats.body), feats.body)
 
-    def _lookup(self, ranked: Sequence[str], body: Vector) -> list[str]:
-        # Shared weight summed per story in the order of the query terms, negated so that one C-level sort of
-        # (weight, id) tuples ranks by weight then id (negation is exact: the sums are the same to the bit).
-        shared: dict[str, float] = {}
-        get = shared.get
-        postings = self._postings
-        for term in ranked[:QUERY_TERMS]:
-            posting = postings.get(term)
-            if posting:
-                weight = body[term]
-                for story_id in posting:
-                    shared[story_id] = get(story_id, 0.0) - weight
-        ranked_stories = sorted(zip(shared.values(), shared, strict=True))[:MAX_CANDIDATES]
-        return [story_id for _, story_id in ranked_stories]
+    def centroid_similarities(self, story_id: str, others: Sequence[str]) -> list[float]:
+        """The weighted cosines (no time decay) of an active story's centroid and each of ``others``' (0 for a
+        story that is gone)."""
+        state = self._stories.get(story_id)
+        found = [self._stories.get(o) for o in others]
+        live = [o for o in found if o is not None]
+        sims = iter(self._similarities(state, live) if state is not None else [0.0] * len(live))
+        return [0.0 if o is None else next(sims) for o in found]
 
-    def centroid_similarity(self, a: str, b: str) -> float:
-        """:func:`story_similarity` of two active stories' centroids (no time decay); 0 if either is gone."""
-        sa, sb = self._stories.get(a), self._stories.get(b)
-        return 0.0 if sa is None or sb is None else self._similarity(sa, sb)
-
-    def _similarity(self, a: _StoryState, b: _StoryState) -> float:
-        # Exactly symmetric (cosine sums its products with fsum), so one entry serves both orders.
-        key = (a.version, b.version) if a.version < b.version else (b.version, a.version)
-        sim = self._pair_similarity.get(key)
-        if sim is None:
-            sim = self._pair_similarity[key] = story_similarity(a.centroid, b.centroid, self.weights, 1.0)
-        return sim
+    def _similarities(self, state: _StoryState, others: Sequence[_StoryState]) -> list[float]:
+        """Centroid-to-centroid weighted cosines, computed once per repair cycle (see ``_pair_similarity``)."""
+        cache = self._pair_similarity
+        keys = [(state.version, o.version) for o in others]
+        missing = [o for o, key in zip(others, keys, strict=True) if key not in cache]
+        if missing:
+            sims = self._scorer.similarities(
+                _packed(state).query, [_packed(o) for o in missing], self._terms.capacity
+            )
+            cache.update(zip([(state.version, o.version) for o in missing], sims, strict=True))
+        return [cache[key] for key in keys]
 
     def conflict(self, a: Anchors, b: Anchors) -> float:
         """The anchor-conflict multiplier of a similarity (see :mod:`naba.stories.anchors`)."""
@@ -403,16 +419,10 @@ class StoryClusterer:
         state.sums = (sums[0], sums[1], sums[2])
         body = normalized(sums[1])
         state.centroid = features_of(normalized(sums[0]), body, normalized(sums[2]), STORY_TOP_TERMS)
+        state.packed = self._terms.pack(state.centroid, state.packed)
         state.version = next(self._versions)
         new_terms = body.keys()
-        for t in old_terms - new_terms:
-            posting = self._postings.get(t)
-            if posting is not None:
-                posting.discard(state.id)
-                if not posting:
-                    del self._postings[t]
-        for t in new_terms - old_terms:
-            self._postings.setdefault(t, set()).add(state.id)
+        self._index.update(state.id, old_terms - new_terms, new_terms - old_terms)
 
     # -- repair -----------------------------------------------------------------------------------------
     def repair_due(self) -> bool:
@@ -441,15 +451,20 @@ class StoryClusterer:
         best, best_sim = None, 0.0
         second, second_sim = None, 0.0
         horizon = now - self.window
-        for other_id in self._ranked_candidates(state.centroid):
-            if other_id == state.id:
-                continue
-            other = self._stories[other_id]
-            if other.last_seen < horizon:
-                continue
+        others = [
+            other
+            for other in map(self._stories.__getitem__, self._ranked_candidates(state.centroid))
+            if other is not state and other.last_seen >= horizon
+        ]
+        for other, weighted in zip(others, self._similarities(state, others), strict=True):
             gap = max(state.first_seen - other.last_seen, other.first_seen - state.last_seen)
-            decay = time_decay(gap, DECAY_GRACE, DECAY_HALF_LIFE)
-            sim = self._similarity(state, other) * decay
+            sim = weighted * time_decay(gap, DECAY_GRACE, DECAY_HALF_LIFE)
+            if (
+                sim <= best_sim
+                and (sim <= second_sim or sim < self._second_floor)
+                and self._factor_at_most_one
+            ):
+                continue  # neither a better merge nor a better second chance (see _factor_at_most_one)
             factor = self.conflict(state.core, other.core)
             if factor >= 1.0 and sim > second_sim and self._second_chance(state, other, sim):
                 second, second_sim = other, sim
@@ -492,12 +507,9 @@ class StoryClusterer:
         return StoryMerge(gone.id, keep.id, round(sim, 4), now)
 
     def _drop(self, state: _StoryState) -> None:
-        for t in state.centroid.body:
-            posting = self._postings.get(t)
-            if posting is not None:
-                posting.discard(state.id)
-                if not posting:
-                    del self._postings[t]
+        if state.packed is not None:
+            self._terms.release(state.packed)
+        self._index.remove(state.id, state.centroid.body)
         del self._stories[state.id]
 
     def _archive_stale(self, now: dt.datetime) -> None:

@@ -84,10 +84,8 @@ class ThreadLinker:
             if clusterer.centroid(story) is None:
                 continue
             best, best_sim = None, 0.0
-            for other in clusterer.story_candidates(story):
-                if other == story:
-                    continue
-                sim = clusterer.centroid_similarity(story, other)
+            others = [other for other in clusterer.story_candidates(story) if other != story]
+            for other, sim in zip(others, clusterer.centroid_similarities(story, others), strict=True):
                 if sim > best_sim:
                     best, best_sim = other, sim
             if best is None or best_sim < self.threshold or self._find(best) == self._find(story):

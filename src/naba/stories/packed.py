@@ -1,0 +1,152 @@
+"""Story centroids packed as numpy arrays, and the similarity of one vector against many in one pass.
+
+Contract
+--------
+* :class:`TermIds` gives each (feature, term) of a live vector a small integer id. Ids are counted by the
+  vectors holding them and reused once free, so the id space follows the live vocabulary of the active
+  stories, not everything the stream has seen.
+* A :class:`PackedVector` holds the three vectors of an :class:`~naba.stories.similarity.ArticleFeatures`
+  (title, body, names) as one array of ids and one of values, in the vectors' own order.
+* :meth:`Scorer.similarities` returns, for each packed row, ``sum_f weight_f * cosine_f(query, row)`` — the
+  weighted cosines of :func:`~naba.stories.similarity.story_similarity` without the decay — as one gather
+  and one sum per row in C instead of three dictionary intersections. Each row's products are added in the
+  row's order, so the same inputs give the same floats in every process (the last bit may differ from a
+  sum in another order; no threshold is that fine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from naba.stories.similarity import ArticleFeatures, Vector, Weights
+
+IdArray = npt.NDArray[np.intp]
+FloatArray = npt.NDArray[np.float64]
+
+FEATURES: Final = 3  # title, body, names
+
+
+def _vectors(feats: ArticleFeatures) -> tuple[Vector, Vector, Vector]:
+    return feats.title, feats.body, feats.names
+
+
+@dataclass(frozen=True, slots=True)
+class PackedVector:
+    """The ids and values of a features' three vectors, title then body then names (see the contract);
+    ``weighted`` is ``values`` times each feature's weight (the vector as a query)."""
+
+    ids: IdArray
+    values: FloatArray
+    weighted: FloatArray
+
+    @property
+    def query(self) -> tuple[IdArray, FloatArray]:
+        return self.ids, self.weighted
+
+
+class TermIds:
+    """Ids of the (feature, term) pairs of the live packed vectors, counted and reused (see the contract)."""
+
+    def __init__(self, weights: Weights) -> None:
+        self._weights = (weights.title, weights.body, weights.names)
+        self._ids: tuple[dict[str, int], ...] = tuple({} for _ in range(FEATURES))
+        self._refs: npt.NDArray[np.int64] = np.zeros(1024, np.int64)  # packed vectors holding each id
+        self._owner: list[tuple[int, str]] = []  # id -> (feature, term), to forget a free id's term
+        self._free: list[int] = []
+
+    @property
+    def capacity(self) -> int:
+        """One more than the largest id ever handed out."""
+        return len(self._owner)
+
+    def pack(self, feats: ArticleFeatures, previous: PackedVector | None = None) -> PackedVector:
+        """Pack ``feats``, taking ids for its terms; ``previous`` (the packing it replaces) gives up its own."""
+        vectors = _vectors(feats)
+        ids = []
+        for f, vector in enumerate(vectors):
+            known = self._ids[f]
+            self._name(f, set(vector).difference(known))  # (a keys view difference would walk ``known``)
+            ids.append(np.fromiter(map(known.__getitem__, vector), np.intp, len(vector)))
+        values = [np.fromiter(v.values(), np.float64, len(v)) for v in vectors]
+        weighted = np.concatenate([v * w for v, w in zip(values, self._weights, strict=True)])
+        packed = PackedVector(np.concatenate(ids), np.concatenate(values), weighted)
+        self._refs[packed.ids] += 1  # the ids of one packing are distinct
+        if previous is not None:
+            self.release(previous)
+        return packed
+
+    def release(self, packed: PackedVector) -> None:
+        """Give back the ids of a packed vector that is gone (or replaced)."""
+        refs = self._refs
+        refs[packed.ids] -= 1
+        freed = packed.ids[refs[packed.ids] == 0].tolist()
+        for i in freed:
+            f, term = self._owner[i]
+            del self._ids[f][term]
+            self._owner[i] = (f, "")
+        self._free.extend(freed)
+
+    def query(self, feats: ArticleFeatures) -> tuple[IdArray, FloatArray]:
+        """The ids of the terms of ``feats`` that some packed vector has, and their values times the feature
+        weight (a term no packed vector has adds nothing to any similarity)."""
+        ids: list[IdArray] = []
+        values: list[FloatArray] = []
+        for f, vector in enumerate(_vectors(feats)):
+            found = np.fromiter(map(self._ids[f].get, vector, repeat(-1)), np.intp, len(vector))
+            known = found >= 0
+            ids.append(found[known])
+            values.append(np.fromiter(vector.values(), np.float64, len(vector))[known] * self._weights[f])
+        return np.concatenate(ids), np.concatenate(values)
+
+    def _name(self, f: int, terms: Iterable[str]) -> None:
+        """Give each of ``terms`` (new to feature ``f``) an id, a free one first."""
+        known, owner, free = self._ids[f], self._owner, self._free
+        for term in terms:
+            if free:
+                i = free.pop()
+                owner[i] = (f, term)
+            else:
+                i = len(owner)
+                owner.append((f, term))
+            known[term] = i
+        if len(owner) > len(self._refs):
+            self._refs = np.concatenate([self._refs, np.zeros(len(owner), np.int64)])
+
+
+class Scorer:
+    """Weighted cosines of one query against many packed rows (see the module contract)."""
+
+    def __init__(self) -> None:
+        self._scratch: FloatArray = np.zeros(1024)
+        self._segments: IdArray = np.arange(1024, dtype=np.intp)
+
+    def similarities(
+        self, query: tuple[IdArray, FloatArray], rows: Sequence[PackedVector], capacity: int
+    ) -> list[float]:
+        """``sum_f weight_f * cosine_f`` of the query (from :meth:`TermIds.query`) and each row, in order.
+
+        ``capacity`` bounds the ids in use (:attr:`TermIds.capacity`).
+        """
+        if not rows:
+            return []
+        if capacity > len(self._scratch):
+            self._scratch = np.zeros(max(capacity, 2 * len(self._scratch)))
+        if len(rows) > len(self._segments):
+            self._segments = np.arange(2 * len(rows), dtype=np.intp)
+        ids, values = query
+        scratch = self._scratch
+        scratch[ids] = values
+        try:
+            columns = np.concatenate([r.ids for r in rows])
+            products = scratch[columns] * np.concatenate([r.values for r in rows])
+            segment = np.repeat(self._segments[: len(rows)], [len(r.ids) for r in rows])
+            sums: list[float] = np.bincount(segment, products, minlength=len(rows)).tolist()
+        finally:
+            scratch[ids] = 0.0
+        return sums
