@@ -5,7 +5,7 @@ from __future__ import annotations
 from dedupe_articles import FOOTER, WIRE, make
 
 from naba.dedupe import Deduper
-from naba.dedupe.shingles import exact_key, shingle_hashes
+from naba.dedupe.shingles import exact_key, shingle_hash, shingle_hashes
 
 
 def test_exact_copy_with_other_punctuation_and_diacritics() -> None:
@@ -81,4 +81,27 @@ def test_original_is_the_agency_credit_then_earliest_and_also_published_lists_th
 
 
 def test_shingles_are_stable_across_processes() -> None:
-    assert shingle_hashes(["a", "b", "c", "d", "e"]) == frozenset({4875218132451392338})
+    assert shingle_hashes(["a", "b", "c", "d", "e"]) == frozenset({6713423680183553286})
+
+
+def test_shingle_hashes_are_the_hashes_of_each_window() -> None:
+    words = [
+        "وقع",
+        "وزير",
+        "الطاقة",
+        "اتفاقية",
+        "لإنشاء",
+        "محطة",
+        "تحلية",
+        "مياه",
+        "البحر",
+        "في",
+        "ينبع",
+        "وقع",
+        "وزير",
+        "الطاقة",
+    ]
+    windows = {shingle_hash(words[i : i + 5]) for i in range(len(words) - 4)}
+    assert shingle_hashes(words) == windows
+    assert len(windows) == len({" ".join(words[i : i + 5]) for i in range(len(words) - 4)})
+    assert shingle_hashes(words[:3]) == {shingle_hash(words[:3])}
