@@ -178,9 +178,13 @@ class _StoryState:
     packed: PackedVector | None = None  # the centroid for batched similarities
 
 
-def _add_into(total: Vector, vector: Vector, scale: float = 1.0) -> None:
+def _add_into(total: Vector, vector: Vector) -> None:
+    if not total:
+        total.update(vector)  # 0.0 + w is w: a new story's sums are its first article's vectors
+        return
+    get = total.get
     for t, w in vector.items():
-        total[t] = total.get(t, 0.0) + scale * w
+        total[t] = get(t, 0.0) + w
 
 
 def _packed(state: _StoryState) -> PackedVector:

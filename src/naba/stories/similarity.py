@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import itemgetter, mul, truediv
+from operator import add, itemgetter, mul, truediv
 from typing import Final
 
 from naba.text.analyzer import ROOT_MARK
@@ -65,22 +65,21 @@ class OnlineIdf:
 
     def __init__(self) -> None:
         self.n = 0
-        self.df: dict[str, int] = {}
+        self.df: Counter[str] = Counter()
 
     def add(self, terms: Iterable[str]) -> None:
         self.n += 1
-        df = self.df
-        get = df.get
-        for t in set(terms):
-            df[t] = get(t, 0) + 1
+        self.df.update(terms if isinstance(terms, set | frozenset) else set(terms))  # counted in C
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
     def idfs(self, terms: Iterable[str]) -> dict[str, float]:
         """:meth:`idf` of each distinct term (one lookup per term for an article's several vectors)."""
-        log, n1, get = math.log, self.n + 1, self.df.get
-        return {t: log(n1 / (get(t, 0) + 1)) + 1.0 for t in dict.fromkeys(terms)}
+        distinct = list(dict.fromkeys(terms))
+        # log((n + 1) / (df + 1)) + 1 for each term, as a chain of C-level maps (the same float operations).
+        ratios = map(truediv, repeat(self.n + 1), map(add, map(self.df.get, distinct, repeat(0)), repeat(1)))
+        return dict(zip(distinct, map(add, map(math.log, ratios), repeat(1.0)), strict=True))
 
     def max_idf(self) -> float:
         return math.log(self.n + 1) + 1.0
@@ -92,11 +91,27 @@ def vectorize(terms: Sequence[str], idf: OnlineIdf | Mapping[str, float], top: i
     ``idf`` is the learned frequencies or a table of their :meth:`OnlineIdf.idf` values for ``terms``.
     """
     table = idf.idfs(terms) if isinstance(idf, OnlineIdf) else idf
-    log = math.log
-    weights = {t: (1.0 + log(c)) * table[t] for t, c in Counter(terms).items()}
+    counts = Counter(terms)
+    tf = _SUBLINEAR_TF if max(counts.values(), default=0) < len(_SUBLINEAR_TF) else _sublinear_tf(counts)
+    weights = dict(
+        zip(
+            counts,
+            map(mul, map(tf.__getitem__, counts.values()), map(table.__getitem__, counts)),
+            strict=True,
+        )
+    )
     if len(weights) > top:
         weights = dict(by_weight(weights)[:top])
     return normalized(weights)
+
+
+# 1 + log(count) for the counts a term can have in an article's vectors (at most the headline and the body
+# prefix): one list index instead of a log.
+_SUBLINEAR_TF: Final = [0.0] + [1.0 + math.log(c) for c in range(1, 4 * BODY_PREFIX_TERMS)]
+
+
+def _sublinear_tf(counts: Counter[str]) -> dict[int, float]:
+    return {c: 1.0 + math.log(c) for c in counts.values()}
 
 
 def by_weight(vector: Mapping[str, float]) -> list[tuple[str, float]]:
