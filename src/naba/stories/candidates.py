@@ -34,8 +34,9 @@ class CandidateIndex:
     def __len__(self) -> int:
         return len(self._slot_of)
 
-    def update(self, story: str, old_terms: Iterable[str], new_terms: Iterable[str]) -> None:
-        """Re-index ``story``: it no longer has ``old_terms`` and now has ``new_terms`` (sets of the change)."""
+    def update(self, story: str, old_terms: Iterable[str], new_terms: Iterable[str]) -> int:
+        """Re-index ``story``: it no longer has ``old_terms`` and now has ``new_terms`` (sets of the change).
+        Returns the story's slot (kept until :meth:`remove`; then another story may get it)."""
         slot = self._slot_of.get(story)
         if slot is None:
             if self._free:
@@ -53,6 +54,7 @@ class CandidateIndex:
                 postings[t] = {slot}
             else:
                 posting.add(slot)
+        return slot
 
     def remove(self, story: str, terms: Iterable[str]) -> None:
         """Forget ``story``, whose centroid body has ``terms``."""

@@ -176,6 +176,7 @@ class _StoryState:
     core: Anchors = field(default_factory=Anchors)
     version: int = 0  # of the centroid: unique over the clusterer's life, renewed by every refresh
     packed: PackedVector | None = None  # the centroid for batched similarities
+    slot: int = -1  # in the candidate index and the scorer's rows
 
 
 def _add_into(total: Vector, vector: Vector) -> None:
@@ -329,7 +330,7 @@ class StoryClusterer:
             if s.last_seen >= horizon
         ]
         query = self._terms.query(feats)
-        raw = self._scorer.similarities(query, [_packed(s) for s in active], self._terms.capacity)
+        raw = self._scorer.similarities(query, [s.slot for s in active], self._terms.capacity)
         for state, weighted in zip(active, raw, strict=True):
             # time_decay is 1 within the grace period (the story's last article is never after ``now``)
             fresh = state.last_seen >= undecayed
@@ -372,7 +373,7 @@ class StoryClusterer:
         missing = [o for o, key in zip(others, keys, strict=True) if key not in cache]
         if missing:
             sims = self._scorer.similarities(
-                _packed(state).query, [_packed(o) for o in missing], self._terms.capacity
+                _packed(state).query, [o.slot for o in missing], self._terms.capacity
             )
             cache.update(zip([(state.version, o.version) for o in missing], sims, strict=True))
         return [cache[key] for key in keys]
@@ -426,7 +427,8 @@ class StoryClusterer:
         state.packed = self._terms.pack(state.centroid, state.packed)
         state.version = next(self._versions)
         new_terms = body.keys()
-        self._index.update(state.id, old_terms - new_terms, new_terms - old_terms)
+        state.slot = self._index.update(state.id, old_terms - new_terms, new_terms - old_terms)
+        self._scorer.store(state.slot, state.packed)
 
     # -- repair -----------------------------------------------------------------------------------------
     def repair_due(self) -> bool:

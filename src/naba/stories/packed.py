@@ -57,7 +57,8 @@ class TermIds:
         self._weights = (weights.title, weights.body, weights.names)
         self._ids: tuple[dict[str, int], ...] = tuple({} for _ in range(FEATURES))
         self._refs: npt.NDArray[np.int64] = np.zeros(1024, np.int64)  # packed vectors holding each id
-        self._owner: list[tuple[int, str]] = []  # id -> (feature, term), to forget a free id's term
+        # id -> (feature, term), to forget a free id's term; id 0 is nobody's (the rows' padding)
+        self._owner: list[tuple[int, str]] = [(0, "")]
         self._free: list[int] = []
 
     @property
@@ -120,33 +121,58 @@ class TermIds:
 
 
 class Scorer:
-    """Weighted cosines of one query against many packed rows (see the module contract)."""
+    """Packed centroids by story slot, in fixed-width rows, and the weighted cosines of a query with many.
+
+    A row is a slot's packed ids and values followed by padding (id 0, which no term has, and value 0), so the
+    rows of a lookup's candidates are gathered as one block: no per-row Python work and no concatenation.
+    """
 
     def __init__(self) -> None:
         self._scratch: FloatArray = np.zeros(1024)
-        self._segments: IdArray = np.arange(1024, dtype=np.intp)
+        self._ids: npt.NDArray[np.int32] = np.zeros((64, 256), np.int32)
+        self._values: FloatArray = np.zeros((64, 256))
+        self._sizes: IdArray = np.zeros(64, np.intp)
+
+    def store(self, slot: int, packed: PackedVector) -> None:
+        """Make ``packed`` the row of ``slot`` (replacing what the slot held)."""
+        size = len(packed.ids)
+        rows, width = self._ids.shape
+        if slot >= rows or size > width:
+            self._grow(max(rows, 2 * slot + 2), max(width, size))
+        old = int(self._sizes[slot])
+        self._ids[slot, :size] = packed.ids
+        self._values[slot, :size] = packed.values
+        if old > size:
+            self._ids[slot, size:old] = 0
+            self._values[slot, size:old] = 0.0
+        self._sizes[slot] = size
+
+    def _grow(self, rows: int, width: int) -> None:
+        ids, values, sizes = self._ids, self._values, self._sizes
+        self._ids = np.zeros((rows, width), np.int32)
+        self._values = np.zeros((rows, width))
+        self._sizes = np.zeros(rows, np.intp)
+        self._ids[: ids.shape[0], : ids.shape[1]] = ids
+        self._values[: values.shape[0], : values.shape[1]] = values
+        self._sizes[: len(sizes)] = sizes
 
     def similarities(
-        self, query: tuple[IdArray, FloatArray], rows: Sequence[PackedVector], capacity: int
+        self, query: tuple[IdArray, FloatArray], slots: Sequence[int], capacity: int
     ) -> list[float]:
-        """``sum_f weight_f * cosine_f`` of the query (from :meth:`TermIds.query`) and each row, in order.
-
-        ``capacity`` bounds the ids in use (:attr:`TermIds.capacity`).
-        """
-        if not rows:
+        """``sum_f weight_f * cosine_f`` of the query (weighted values, as from :meth:`TermIds.query`) and the
+        row of each of ``slots``, in order. ``capacity`` bounds the ids in use (:attr:`TermIds.capacity`)."""
+        if not slots:
             return []
         if capacity > len(self._scratch):
             self._scratch = np.zeros(max(capacity, 2 * len(self._scratch)))
-        if len(rows) > len(self._segments):
-            self._segments = np.arange(2 * len(rows), dtype=np.intp)
+        rows = np.array(slots, np.intp)
+        width = int(self._sizes[rows].max())
         ids, values = query
         scratch = self._scratch
-        scratch[ids] = values
+        scratch[ids] = values  # never id 0: padding reads 0
         try:
-            columns = np.concatenate([r.ids for r in rows])
-            products = scratch[columns] * np.concatenate([r.values for r in rows])
-            segment = np.repeat(self._segments[: len(rows)], [len(r.ids) for r in rows])
-            sums: list[float] = np.bincount(segment, products, minlength=len(rows)).tolist()
+            products = scratch[self._ids[rows, :width]] * self._values[rows, :width]
+            sums: list[float] = products.sum(axis=1).tolist()  # per row, in a fixed order: deterministic
         finally:
             scratch[ids] = 0.0
         return sums
