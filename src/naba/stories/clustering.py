@@ -256,13 +256,14 @@ class StoryClusterer:
         self._terms = TermIds(weights)
         self._scorer = Scorer()
         # Centroid-to-centroid similarities of the current repair cycle (its merge pass and the thread links
-        # after it compare the same pairs), by (query centroid version, other centroid version).
-        self._pair_similarity: dict[tuple[int, int], float] = {}
+        # after it compare the same pairs): query centroid version -> other centroid version -> similarity.
+        self._pair_similarity: dict[int, dict[int, float]] = {}
         # Every anchor multiplier is at most 1, so a candidate already below the best cannot overtake it and
         # its anchors need not be compared.
         penalties = (place_penalty, figure_penalty, person_penalty, org_penalty, stage_penalty)
         self._factor_at_most_one = all(0.0 <= p <= 1.0 for p in penalties)
         self._second_floor = min(agree_merge_threshold, attach_threshold)
+        self._merge_floor = min(merge_threshold, self._second_floor)
         self._since_repair = 0
         self._now: dt.datetime | None = None
         self.features: dict[ArticleId, ArticleFeatures] = {}  # of articles in active stories
@@ -331,7 +332,16 @@ class StoryClusterer:
         ]
         query = self._terms.query(feats)
         raw = self._scorer.similarities(query, [s.slot for s in active], self._terms.capacity)
-        for state, weighted in zip(active, raw, strict=True):
+        order: Sequence[int] = range(len(active))
+        if self._factor_at_most_one:
+            # Decay and anchor factors are at most 1: by descending weighted cosine, the first candidate below
+            # the best so far ends the search. The winner does not depend on the order (the highest similarity,
+            # ties to the smaller id).
+            order = sorted(order, key=raw.__getitem__, reverse=True)
+        for i in order:
+            weighted, state = raw[i], active[i]
+            if weighted < best_sim and self._factor_at_most_one:
+                break
             # time_decay is 1 within the grace period (the story's last article is never after ``now``)
             fresh = state.last_seen >= undecayed
             decay = 1.0 if fresh else time_decay(now - state.last_seen, DECAY_GRACE, DECAY_HALF_LIFE)
@@ -368,15 +378,16 @@ class StoryClusterer:
 
     def _similarities(self, state: _StoryState, others: Sequence[_StoryState]) -> list[float]:
         """Centroid-to-centroid weighted cosines, computed once per repair cycle (see ``_pair_similarity``)."""
-        cache = self._pair_similarity
-        keys = [(state.version, o.version) for o in others]
-        missing = [o for o, key in zip(others, keys, strict=True) if key not in cache]
+        known = self._pair_similarity.setdefault(state.version, {})
+        missing = [o for o in others if o.version not in known] if known else others
         if missing:
-            sims = self._scorer.similarities(
-                _packed(state).query, [o.slot for o in missing], self._terms.capacity
-            )
-            cache.update(zip([(state.version, o.version) for o in missing], sims, strict=True))
-        return [cache[key] for key in keys]
+            query = _packed(state).query
+            sims = self._scorer.similarities(query, [o.slot for o in missing], self._terms.capacity)
+            if missing is others:
+                known.update(zip([o.version for o in others], sims, strict=True))
+                return sims
+            known.update(zip([o.version for o in missing], sims, strict=True))
+        return [known[o.version] for o in others]
 
     def conflict(self, a: Anchors, b: Anchors) -> float:
         """The anchor-conflict multiplier of a similarity (see :mod:`naba.stories.anchors`)."""
@@ -463,6 +474,8 @@ class StoryClusterer:
             if other is not state and other.last_seen >= horizon
         ]
         for other, weighted in zip(others, self._similarities(state, others), strict=True):
+            if weighted < self._merge_floor and self._factor_at_most_one:
+                continue  # decayed and penalized, it can be neither a merge nor a second chance
             gap = max(state.first_seen - other.last_seen, other.first_seen - state.last_seen)
             sim = weighted * time_decay(gap, DECAY_GRACE, DECAY_HALF_LIFE)
             if (
