@@ -59,6 +59,9 @@ class ShingleIndex:
         self._docs: dict[int, tuple[int, ...]] = {}  # doc -> its indexed hashes (for eviction and size)
         self._sizes: dict[int, int] = {}
         self._arrivals: deque[tuple[dt.datetime, int]] = deque()
+        # The lookups of the last candidates() call: (its hashes, those with a posting list, those in one
+        # document). Valid until the index changes, i.e. the next add(), which takes or drops them.
+        self._probe: tuple[Iterable[int], set[int], set[int]] | None = None
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -73,10 +76,15 @@ class ShingleIndex:
 
     def candidates(self, hashes: Iterable[int], min_shared: int) -> list[Candidate]:
         """Indexed documents sharing at least ``min_shared`` non-boilerplate hashes, most shared first."""
+        if not isinstance(hashes, set | frozenset):
+            hashes = frozenset(hashes)
+        postings, single = self._postings, self._single
+        in_postings, in_single = postings.keys() & hashes, single.keys() & hashes
+        # The next add() of the same hashes reuses these lookups (any add() drops them; see _probe).
+        self._probe = (hashes, in_postings, in_single)
         # Counting in C: the postings of the query's hashes, chained, into a Counter.
-        counts = Counter(chain.from_iterable(filter(None, map(self._postings.get, hashes))))
-        single = self._single
-        counts.update(map(single.__getitem__, single.keys() & hashes))
+        counts = Counter(chain.from_iterable(map(postings.__getitem__, in_postings)))
+        counts.update(map(single.__getitem__, in_single))
         sizes = self._sizes
         found = [Candidate(d, n, sizes[d]) for d, n in counts.items() if n >= min_shared]
         found.sort(key=lambda c: (-c.shared, c.doc))
@@ -85,9 +93,14 @@ class ShingleIndex:
     def add(self, doc: int, hashes: frozenset[int], when: dt.datetime) -> None:
         """Index ``doc`` (``len(hashes)`` is its size), then evict what fell out of the window."""
         postings, single = self._postings, self._single
+        probe, self._probe = self._probe, None
+        if probe is not None and probe[0] is hashes:
+            in_postings, in_single = probe[1], probe[2]
+        else:
+            in_postings, in_single = postings.keys() & hashes, single.keys() & hashes
         live = hashes.difference(self._boilerplate)
         # Most shingles of a text are new: they start a posting and can be no boilerplate yet.
-        fresh = live.difference(postings).difference(single)
+        fresh = live.difference(in_postings).difference(in_single)
         single.update(dict.fromkeys(fresh, doc))
         kept = list(fresh)
         for h in live.difference(fresh):
