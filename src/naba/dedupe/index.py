@@ -136,11 +136,15 @@ class ShingleIndex:
         # the oldest is beyond the horizon is enough.
         while self._arrivals and self._arrivals[0][0] < horizon:
             _, doc = self._arrivals.popleft()
-            for h in self._docs.pop(doc, ()):
+            kept = self._docs.pop(doc, ())
+            # A shingle in ``_single`` belongs to the one live document whose kept hashes list it (a second
+            # document moves it to a posting list), so the ones found there are this document's.
+            alone = self._single.keys() & kept
+            for h in alone:
+                del self._single[h]
+            for h in set(kept).difference(alone) if len(alone) < len(kept) else ():
                 posting = self._postings.get(h)
                 if posting is None:
-                    if self._single.get(h) == doc:
-                        del self._single[h]
                     continue
                 posting.remove(doc)
                 if not posting:
