@@ -56,7 +56,9 @@ class ShingleIndex:
         self._single: dict[int, int] = {}
         self._postings: dict[int, list[int]] = {}
         self._boilerplate: set[int] = set()
-        self._docs: dict[int, tuple[int, ...]] = {}  # doc -> its indexed hashes (for eviction and size)
+        # doc -> the hashes it indexed, for eviction (a hash that became boilerplate since has no posting any
+        # more, and is never indexed again: eviction finds nothing to remove for it)
+        self._docs: dict[int, tuple[int, ...]] = {}
         self._sizes: dict[int, int] = {}
         self._arrivals: deque[tuple[dt.datetime, int]] = deque()
         # The lookups of the last candidates() call: (its hashes, those with a posting list, those in one
@@ -110,7 +112,7 @@ class ShingleIndex:
             posting.append(doc)
             if len(posting) > BOILERPLATE_GROUPS and self._is_boilerplate(posting):
                 self._boilerplate.add(h)
-                self._drop_posting(h)
+                del postings[h]  # for good: a boilerplate hash is never indexed again
             else:
                 kept.append(h)
         self._docs[doc] = tuple(kept)
@@ -124,12 +126,6 @@ class ShingleIndex:
         if len(posting) <= BOILERPLATE_GROUPS:
             return False
         return len({self._group_of(d) for d in posting}) > BOILERPLATE_GROUPS
-
-    def _drop_posting(self, h: int) -> None:
-        for doc in self._postings.pop(h, ()):
-            own = self._docs.get(doc)
-            if own is not None:
-                self._docs[doc] = tuple(x for x in own if x != h)
 
     def _evict(self, horizon: dt.datetime) -> None:
         # Arrivals are in stream order, which is time order up to crawl jitter: evicting from the left while
