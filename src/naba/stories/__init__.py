@@ -16,13 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from naba.dedupe import Deduper, DedupeResult
-from naba.stories.clustering import (
-    REPAIR_EVERY,
-    Assignment,
-    StoryClusterer,
-    StoryMerge,
-    StorySummary,
-)
+from naba.stories.clustering import REPAIR_EVERY, StoryClusterer
+from naba.stories.records import Assignment, StoryMerge, StorySummary
 from naba.stories.similarity import DEFAULT_WEIGHTS, Weights
 from naba.stories.threads import THREAD_THRESHOLD, ThreadLink, ThreadLinker
 from naba.types import AnalyzedArticle

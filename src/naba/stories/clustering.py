@@ -37,8 +37,9 @@ from naba.stories.anchors import (
     conflict_factor,
     figures_agree,
 )
-from naba.stories.candidates import CandidateIndex
+from naba.stories.candidates import CandidateIndex, Ranking
 from naba.stories.packed import PackedVector, Scorer, TermIds
+from naba.stories.records import Assignment, StoryMerge, StorySummary
 from naba.stories.similarity import (
     CENTROID_TOP_TERMS,
     DEFAULT_WEIGHTS,
@@ -128,36 +129,6 @@ STORY_TOP_TERMS: Final = 10
 METHOD_COPY: Final = "copy"
 METHOD_SIMILAR: Final = "similar"
 METHOD_NEW: Final = "new"
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    """Article ``article`` joined (or started) ``story`` with this similarity; ``method`` says how."""
-
-    article: ArticleId
-    story: str
-    similarity: float
-    method: str
-    at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StoryMerge:
-    """A redirect: story ``absorbed`` is now part of story ``into`` (from a repair pass at ``at``)."""
-
-    absorbed: str
-    into: str
-    similarity: float
-    at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StorySummary:
-    """What a reader page shows of a story (a :class:`~naba.types.Story` plus headline and outlets)."""
-
-    story: Story
-    headline: str
-    outlets: tuple[str, ...]
 
 
 @dataclass
@@ -258,6 +229,8 @@ class StoryClusterer:
         # Centroid-to-centroid similarities of the current repair cycle (its merge pass and the thread links
         # after it compare the same pairs): query centroid version -> other centroid version -> similarity.
         self._pair_similarity: dict[int, dict[int, float]] = {}
+        # The candidate rankings of the merge pass, by centroid version, refreshed for the thread links.
+        self._rankings: dict[int, Ranking] = {}
         # Every anchor multiplier is at most 1, so a candidate already below the best cannot overtake it and
         # its anchors need not be compared.
         penalties = (place_penalty, figure_penalty, person_penalty, org_penalty, stage_penalty)
@@ -362,7 +335,19 @@ class StoryClusterer:
     def story_candidates(self, story_id: str) -> list[str]:
         """:meth:`candidates` of an active story's centroid (the story itself included), else []."""
         state = self._stories.get(story_id)
-        return [] if state is None else self._ranked_candidates(state.centroid)
+        if state is None:
+            return []
+        ranking = self._rankings.get(state.version)
+        return (
+            self._index.refresh(ranking) if ranking is not None else self._ranked_candidates(state.centroid)
+        )
+
+    def _centroid_candidates(self, state: _StoryState) -> list[str]:
+        """:meth:`story_candidates` in a merge pass, keeping the ranking for the thread links after it."""
+        feats = state.centroid
+        ranking = self._index.rank(feats.ranked or ranked_terms(feats.body), feats.body)
+        self._rankings[state.version] = ranking
+        return self._index.top(ranking)
 
     def _ranked_candidates(self, feats: ArticleFeatures) -> list[str]:
         return self._index.lookup(feats.ranked or ranked_terms(feats.body), feats.body)
@@ -450,6 +435,8 @@ class StoryClusterer:
         """Merge alike active stories touched since the last pass; archive stories out of the window."""
         self._since_repair = 0
         self._pair_similarity = {}
+        self._rankings = {}
+        self._index.start_log()
         now = self._now or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         merges: list[StoryMerge] = []
         for story_id in sorted(self._touched):
@@ -470,7 +457,7 @@ class StoryClusterer:
         horizon = now - self.window
         others = [
             other
-            for other in map(self._stories.__getitem__, self._ranked_candidates(state.centroid))
+            for other in map(self._stories.__getitem__, self._centroid_candidates(state))
             if other is not state and other.last_seen >= horizon
         ]
         for other, weighted in zip(others, self._similarities(state, others), strict=True):
