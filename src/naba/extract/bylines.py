@@ -5,8 +5,15 @@
 * :func:`split_byline` turns a byline into person names and an original source: prefixes ("كتب", "بقلم",
   "بواسطة" …) are dropped; parts separated by " - " are places ("حسام أبو العلا - القاهرة"), agencies
   ("الرياض - واس" → source "واس"), the site's own name ("SITE - author"), or the author.
-* :func:`source_in_text` reads a wire credit from the article text itself: "(أ ف ب)" ending the last paragraph
-  or "الرياض - واس" / "القاهرة (رويترز) -" opening the first.
+* :func:`source_in_text` reads a wire credit from the article text itself: "(أ ف ب)" or "- وكالات" ending the last
+  paragraph or "الرياض - واس" / "القاهرة (رويترز) -" opening the first; :func:`outlet_in_lead` reads an outlet
+  named by the opening words ("نشر موقع ميدل إيست آي …", "ذكرت صحيفة الغارديان …").
+* Credit lines: "المصدر: X", "رابط الخبر بصحيفة X", a short "نقلا عن X" line, and a line holding only a credit in
+  brackets, "(واس)" or an outlet's "(الاقتصادية)" (:func:`credit_of_line` gives the credited name).
+* Authors are persons only: a byline part holding a desk, account or organization word ("محرر الموقع", "admin",
+  "فريق التحرير", "صحيفة …"; labels.tsv, tag ``desk``), a handle or an e-mail gives no author. A bare name on its
+  own line is read by its shape (:func:`is_bare_name`): two to five Arabic words, a known given name first or a
+  family name ("آل …", "بن …", "ال…ي") last, no function word, place or desk word.
 
 Agencies, places, labels and given names come from ``naba/data/`` (``agencies.toml``, ``places.tsv``, ``labels.tsv``,
 ``person-words.tsv``); a byline part is a place when it is a known one, and a one-word part next to a multi-word
@@ -21,6 +28,7 @@ from typing import Final, Literal
 
 from naba import knowledge
 from naba.extract.dates import parse_dateline
+from naba.publishers import publisher_by_name
 from naba.text.normalize import fold_key
 
 LineKind = Literal["byline", "source", "agency", "dateline"]
@@ -43,11 +51,29 @@ PLACES: Final = frozenset(fold_key(p.name) for p in knowledge.places() if "bylin
 _WAW_NAMES: Final = frozenset(
     key for key in (fold_key(w) for w in knowledge.tagged("person-words.tsv", "given")) if key.startswith("و")
 )
+# Words that make a byline a desk, an account or an organization (labels.tsv, tag desk).
+DESK_WORDS: Final = frozenset(fold_key(w) for w in knowledge.tagged("labels.tsv", "desk"))
+GIVEN_NAMES: Final = frozenset(fold_key(w) for w in knowledge.tagged("person-words.tsv", "given"))
+NAME_PARTICLES: Final = frozenset(fold_key(w) for w in knowledge.tagged("person-words.tsv", "particle"))
+FUNCTION_WORDS: Final = frozenset(fold_key(w) for w in knowledge.word_list("stopwords.txt"))
+REPORT_VERBS: Final = frozenset(fold_key(w) for w in knowledge.tagged("labels.tsv", "report-verb"))
+OUTLET_TYPES: Final = frozenset(fold_key(w) for w in knowledge.tagged("name-heads.tsv", "outlet-type"))
+# "وكالة" heads agencies of every kind (space, energy, news): a report opening "أعلنت وكالة …" is credited to a
+# news agency only when the name after it is a known publisher.
+AGENCY_WORD: Final = fold_key("وكالة")
+# A bare name line and the name in a credit: at most this many words.
+MAX_BARE_NAME_WORDS: Final = 5
+MAX_CREDIT_NAME_WORDS: Final = 4
+_ARABIC_WORD: Final = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u0652\u0640]+")
+_HANDLE: Final = re.compile(r"@|^[a-z0-9_.]+$")
+_SENTENCE_PUNCT: Final = re.compile(r"[.،؛؟!?:;]")
 _PARTS: Final = re.compile(r"\s+[-–—|/]+\s+|\s*[|]\s*")
 _LEADING_PREFIX: Final = re.compile(
     r"^(?:" + "|".join(BYLINE_PREFIXES) + r")(?:\s*[:：\-–]\s*|\s+)", re.IGNORECASE
 )
 _CREDIT_END: Final = re.compile(r"[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]\s*[.。]?\s*$")
+# "… - وكالات" ending the text: a dash, then a credit of at most three words.
+_DASH_CREDIT_END: Final = re.compile(r"\s[\-–—]\s*([^\s\-–—()][^\-–—()]{0,25}?)\s*[.。]?\s*$")
 _CREDIT_START: Final = re.compile(
     r"^([^\s()\-–—]+(?:\s[^\s()\-–—]+){0,3})\s*(?:[(]\s*([^()]{1,30})\s*[)]|[\-–—]\s*([^\s\-–—][^\-–—]{0,25}?)\s*[\-–—:])"
 )
@@ -107,10 +133,13 @@ def classify_line(text: str) -> LineKind | None:
         len(text) <= MAX_CREDIT_CHARS
         and folded.startswith(SOURCE_LABELS)
         and not folded.startswith("المصدري")
+        and (_SOURCE_LABEL.match(text) or credit_of_line(text) is not None)
     ):
         return "source"
     if is_agency(text) and len(text) <= 30:
         return "agency"
+    if len(text) <= MAX_CREDIT_CHARS and credit_of_line(text) is not None:
+        return "agency" if _BRACKETED.match(text) else "source"
     if (
         len(text) <= MAX_BYLINE_CHARS
         and _LEADING_PREFIX.match(folded)
@@ -126,12 +155,150 @@ def classify_line(text: str) -> LineKind | None:
 
 
 def source_from_line(text: str) -> str | None:
-    """The credited source of an "المصدر: X" line (the label may touch the value: "<span>المصدر</span><a>X")."""
+    """The credited source of an "المصدر: X" line (the label may touch the value: "<span>المصدر</span><a>X"),
+    or of any other credit line (:func:`credit_of_line`)."""
     match = _SOURCE_LABEL.match(text)
     if not match:
-        return None
+        return credit_of_line(text)
     value = text[match.end() :].strip(" :：-–—.")
     return value or None
+
+
+# A line holding only a bracketed credit: "(واس)", "( وام )", "[الاقتصادية]".
+_BRACKETED: Final = re.compile(r"^\s*[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]\s*[.。]?\s*$")
+# Labels of credit lines other than "المصدر": "رابط الخبر", "نقلا عن" (labels.tsv, source and attribution), longest
+# first so "مصدر الخبر" wins over "مصدر".
+_CREDIT_LABELS: Final = tuple(
+    sorted(
+        {fold_key(w) for tag in ("source", "attribution") for w in knowledge.tagged("labels.tsv", tag)},
+        key=len,
+        reverse=True,
+    )
+)
+_CREDIT_PUNCT: Final = " :：-–—.،,()[]«»\"“”'"
+
+
+def credit_of_line(text: str) -> str | None:
+    """The source a short line credits, or ``None``: a label and a name ("المصدر: واس", "رابط الخبر بصحيفة عكاظ",
+    "نقلا عن صحيفة الوطن" on a line of its own) or a bracketed credit alone ("(واس)", "(الاقتصادية)": an agency's
+    credit form or a publisher's name)."""
+    if len(text) > MAX_CREDIT_CHARS:
+        return None
+    if bracketed := _BRACKETED.match(text):
+        inner = bracketed.group(1)
+        known = is_agency(inner) or publisher_by_name(inner) is not None
+        return inner.strip() if known and len(inner.split()) <= MAX_CREDIT_NAME_WORDS else None
+    folded = fold_key(text).lstrip(_CREDIT_PUNCT)
+    label = next((lb for lb in _CREDIT_LABELS if folded.startswith(lb)), None)
+    if label is None:
+        return None
+    words = text.split()
+    rest = " ".join(words[len(label.split()) :]).strip(_CREDIT_PUNCT)
+    if not rest or len(rest.split()) > MAX_CREDIT_NAME_WORDS + 2 or _SENTENCE_PUNCT.search(rest):
+        return None
+    return credit_name(rest)
+
+
+def credit_name(value: str) -> str | None:
+    """A credited name as printed, without a glued preposition ("بصحيفة عكاظ" → "صحيفة عكاظ") or a descriptive
+    adjective after it ("صحيفة الحياة اللندنية" → "صحيفة الحياة") unless the publisher is known by that name."""
+    words = [w.strip(_CREDIT_PUNCT) for w in value.split()]
+    words = [w for w in words if w]
+    if not words:
+        return None
+    head = fold_key(words[0])
+    if head[:1] in ("ب", "ل") and (head[1:] in OUTLET_TYPES or head[1:] == AGENCY_WORD):
+        words[0] = words[0][1:].lstrip("ـ")
+    typed = fold_key(words[0]) in OUTLET_TYPES or fold_key(words[0]) == AGENCY_WORD
+    while (
+        len(words) > (2 if typed else 1)
+        and _is_descriptor(fold_key(words[-1]))
+        and publisher_by_name(" ".join(words)) is None
+    ):
+        words.pop()
+    return " ".join(words)
+
+
+def _is_descriptor(key: str) -> bool:
+    """A nisba adjective after a name ("البريطانية", "الأمريكي", "الإلكتروني", "اللندنية"), folded."""
+    return key.startswith("ال") and len(key) > 5 and (key.endswith("ي") or key.endswith("يه"))
+
+
+def outlet_in_lead(first: str) -> str | None:
+    """The outlet a report names in its opening words: a reporting verb, an outlet-type word and a name ("نشر موقع
+    ميدل إيست آي البريطاني تقريرا …" → "موقع ميدل إيست آي"; "ذكرت صحيفة الغارديان البريطانية أن …" → "صحيفة
+    الغارديان"). A known publisher's name is taken whole; an unknown name runs to the first function word,
+    adjective or object ("تقريرا"). "وكالة" counts only before a known publisher (space and energy agencies)."""
+    words = first.split(None, MAX_CREDIT_NAME_WORDS + 3)[: MAX_CREDIT_NAME_WORDS + 3]
+    if len(words) < 3 or fold_key(words[0]) not in REPORT_VERBS:
+        return None
+    noun = fold_key(words[1])
+    if noun not in OUTLET_TYPES and noun != AGENCY_WORD:
+        return None
+    after = [w.strip(_CREDIT_PUNCT) for w in words[2:]]
+    for n in range(len(after), 0, -1):
+        name = " ".join(after[:n])
+        if all(after[:n]) and publisher_by_name(name) is not None:
+            return f"{words[1]} {name}"
+    if noun == AGENCY_WORD:
+        return None
+    taken: list[str] = []
+    for raw, word in zip(words[2:], after, strict=True):
+        key = fold_key(word)
+        if (
+            not word
+            or len(taken) == MAX_CREDIT_NAME_WORDS
+            or key in FUNCTION_WORDS
+            or (taken and _is_descriptor(key))
+            or (len(key) > 3 and key.endswith("ا") and raw.endswith(("اً", "ًا", "ا")) and taken)
+        ):
+            break
+        taken.append(word)
+        if _SENTENCE_PUNCT.search(raw):
+            break
+    return f"{words[1]} {' '.join(taken)}" if taken else None
+
+
+def is_bare_name(text: str) -> bool:
+    """A person's name standing alone on a line ("رهف القحطاني", "ماجد بن سعيد الشهري", "تركي آل الشيخ"): two to
+    five Arabic words, none a function word, place or desk word, the first not definite; and a known given name
+    first, or a name particle inside, or a family nisba ("ال…ي") last."""
+    words = text.split()
+    if not 2 <= len(words) <= MAX_BARE_NAME_WORDS or len(text) > MAX_BYLINE_CHARS:
+        return False
+    if not all(_ARABIC_WORD.fullmatch(w) for w in words):
+        return False
+    keys = [fold_key(w) for w in words]
+    if keys[0].startswith("ال") or keys[-1] in NAME_PARTICLES:
+        return False
+    for key in keys:
+        if key in DESK_WORDS or key in PLACES or key in AGENCIES:
+            return False
+        if key in FUNCTION_WORDS and key not in NAME_PARTICLES:
+            return False
+    family = keys[-1]
+    return (
+        keys[0] in GIVEN_NAMES
+        or any(k in NAME_PARTICLES for k in keys[1:-1])
+        or (family.startswith("ال") and family.endswith("ي") and len(family) > 4)
+    )
+
+
+def is_place_byline(text: str) -> bool:
+    """ "لندن - د ب أ", "جدة - سلطان العتيبي", "وعد السبيعي – الدمام", "SITE - هتان الشمري": two short parts, one a
+    known place or agency, or one a bare name."""
+    if len(text) > MAX_BYLINE_CHARS or re.search(r"[.،؟!]", text):
+        return False
+    parts = [p.strip(" -–—|:،,") for p in _PARTS.split(text.strip(" -–—|:،,"))]
+    if len(parts) != 2 or not all(parts) or any(len(p.split()) > MAX_BARE_NAME_WORDS for p in parts):
+        return False
+    if any(ch.isdigit() for ch in text):
+        return False
+    known = [fold_key(p) in PLACES or fold_key(p) in AGENCIES for p in parts]
+    names = [is_bare_name(p) for p in parts]
+    if any(known):
+        return all(k or n for k, n in zip(known, names, strict=True))
+    return any(names) and all(len(p.split()) <= MAX_CREDIT_NAME_WORDS for p in parts)
 
 
 def matches_site(key: str, site_names: frozenset[str]) -> bool:
@@ -191,12 +358,28 @@ def _split_pair(name: str) -> list[str]:
 
 def _looks_like_name(text: str) -> bool:
     words = text.split()
-    return 0 < len(words) <= MAX_NAME_WORDS and not any(ch.isdigit() for ch in text) and "http" not in text
+    return (
+        0 < len(words) <= MAX_NAME_WORDS
+        and not any(ch.isdigit() for ch in text)
+        and "http" not in text
+        and not is_account(text)
+    )
+
+
+def is_account(text: str) -> bool:
+    """A byline that names no person: a handle or e-mail ("@news_desk", "x@y"), a login ("admin"), or a desk or
+    organization ("محرر الموقع", "فريق التحرير", "صحيفة الديار")."""
+    stripped = text.strip()
+    if "@" in stripped or (len(stripped.split()) == 1 and _HANDLE.search(stripped)):
+        return True
+    return any(fold_key(w.strip(_CREDIT_PUNCT)) in DESK_WORDS for w in stripped.split())
 
 
 def source_in_text(first: str, last: str) -> tuple[str, str] | None:
     """A wire credit in the text: (source, evidence) for "(رويترز)" ending it or "الرياض - واس" opening it."""
     end = _CREDIT_END.search(last)
+    if end is None and (dash := _DASH_CREDIT_END.search(last)) and len(last[: dash.start()].split()) >= 8:
+        end = dash  # "… - وكالات" after a sentence, not a lone "Next Previous SITE – وكالات" line
     if end and is_agency(end.group(1)):
         return end.group(1).strip(), "text:end-credit"
     start = _CREDIT_START.match(first)

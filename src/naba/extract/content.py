@@ -14,8 +14,10 @@ Cascade (one pass over the parsed page, no second extractor):
    the best-scored element wins, then the choice climbs while the parent holds :data:`CLIMB_RATIO` times its
    prose, and siblings of the same tag and class join it (bodies split over several sibling ``<div>``\\s).
 5. **Filter** the container's blocks: furniture, link-dominated blocks (> :data:`MAX_LINK_DENSITY`: related
-   headlines, "اقرأ أيضاً" lists), read-also labels, UI lines, the repeated title, and short byline / dateline /
-   source lines, which are handed to ``metadata`` instead (:class:`Content.lines`).
+   headlines, "اقرأ أيضاً" lists) unless they are a linked credit ("رابط الخبر بصحيفة …"), read-also labels, UI
+   lines, the repeated title, captions (:func:`is_caption`: the short text after a picture, in its own block or
+   the next one, any layout), and short byline / dateline / source lines, which are handed to ``metadata``
+   instead (:class:`Content.lines`).
 6. **Lead**: an element marked as standfirst (class/id "lead", "standfirst", "excerpt", "intro", or
    ``itemprop=description``) before or at the start of the body becomes ``lead``.
 
@@ -51,6 +53,11 @@ GUARD_SHARE: Final = 0.5
 # merely starts with an inline image is longer.
 MAX_CAPTION_CHARS: Final = 150
 IMAGE_TAGS: Final = frozenset(["img", "picture", "amp-img"])
+# An image narrower or lower than this (by its width/height attributes) is an icon, not a picture with a caption.
+MIN_PICTURE_PIXELS: Final = 100
+# A caption does not end a sentence: a short line after an image in another element (the next table row, the
+# paragraph after the image's own) is a caption unless it ends with one of these.
+_SENTENCE_END: Final = (".", "!", "?", "؟", ":", "…")
 
 BLOCK_TAGS: Final = frozenset(
     [
@@ -124,6 +131,9 @@ class Block:
     lead: bool = False
     strong: bool = False
     after_image: bool = False
+    # The first text after a picture, wherever it sits (the next table row or paragraph): a caption when short and
+    # not a sentence (see :func:`is_caption`).
+    image_before: bool = False
 
     @property
     def link_density(self) -> float:
@@ -176,6 +186,7 @@ class _Walker:
         self.link_chars = 0
         self.in_link = 0
         self.image_owner: Any = None
+        self.image_pending = False
         self.inline_breaks: set[Any] = set()
 
     def add(self, text: str | None) -> None:
@@ -197,9 +208,11 @@ class _Walker:
                     lead=bool(self.leads),
                     strong=any(el in self.strong for el in self.furniture),
                     after_image=self.image_owner is not None and self._owner() is self.image_owner,
+                    image_before=self.image_pending,
                 )
             )
             self.image_owner = None
+            self.image_pending = False
         self.parts.clear()
         self.link_chars = 0
 
@@ -219,6 +232,8 @@ class _Walker:
                 self.inline_breaks.add(el)
         if tag in IMAGE_TAGS and not "".join(self.parts).strip():
             self.image_owner = self._owner()
+            strong = any(f in self.strong for f in self.furniture)
+            self.image_pending = self.image_pending or (not strong and _is_picture(el))
         self.stack.append(el)
         if hint:
             self.furniture.append(el)
@@ -243,6 +258,30 @@ class _Walker:
         if self.leads and self.leads[-1] is el:
             self.leads.pop()
         self.add(el.tail)
+
+
+def _is_picture(el: Any) -> bool:
+    """An image shown as a picture: not an icon by its declared size."""
+    for attr in ("width", "height"):
+        value = (el.get(attr) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < MIN_PICTURE_PIXELS:
+            return False
+    return True
+
+
+def is_caption(block: Block) -> bool:
+    """A short text right after a picture: in the image's own block ("<div><img><br><font>…"), or the first text
+    after it elsewhere (the next table row, the next paragraph, a sibling ``<div>``) when it is no heading and
+    does not end a sentence."""
+    if len(block.text) > MAX_CAPTION_CHARS:
+        return False
+    if block.after_image:
+        return True
+    return (
+        block.image_before
+        and block.owner.tag not in HEADING_TAGS
+        and not block.text.rstrip(' »"”)').endswith(_SENTENCE_END)
+    )
 
 
 def walk_blocks(body: Any) -> tuple[list[Block], set[Any]]:
@@ -335,8 +374,6 @@ def _lead_of(blocks: list[Block], first_body: int) -> Block | None:
 def _keep(block: Block, title_key: str) -> bool:
     if block.furniture or block.link_density > MAX_LINK_DENSITY:
         return False
-    if block.after_image and len(block.text) <= MAX_CAPTION_CHARS:
-        return False
     if title_key and " ".join(block.text.split()) == title_key:
         return False
     return not (boilerplate.is_ui_line(block.text) or boilerplate.is_disclaimer(block.text))
@@ -373,9 +410,18 @@ def extract_content(root: Any, *, title: str = "") -> Content:
             related.extend(_listed_headlines(block))
             continue
         in_read_also = False
+        if (
+            block.link_density > MAX_LINK_DENSITY
+            and not block.furniture
+            and classify_line(block.text) == "source"
+        ):
+            lines.append(("source", block.text))  # "رابط الخبر بصحيفة عكاظ": a linked credit, not a headline
+            continue
         if not _keep(block, title_key):
             continue
         kind = classify_line(block.text)
+        if is_caption(block) and kind not in ("byline", "dateline"):
+            continue  # a photo credit "(رويترز)" under a picture credits the picture, not the article
         if kind is not None:
             lines.append((kind, block.text))
             continue

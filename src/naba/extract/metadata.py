@@ -10,8 +10,11 @@ Cascades (first rule that yields wins unless stated):
   with ``fetched_at``). A structured date more than :data:`MAX_DATE_DISAGREEMENT` from the visible dateline is
   a CMS-migration value and loses; ``dateModified`` and "آخر تحديث" are never the publication date; a visible
   time without a zone takes the offset of the page's structured dates. Never a date after ``fetched_at``.
-* **authors**: byline lines / author elements / JSON-LD Person / meta author, cleaned by ``bylines``.
-* **original_source**: "المصدر:" line, agency in the byline, wire credit in the text (``bylines``).
+* **authors**: byline lines in the text / byline lines between the headline and the text (incl. a bare name) /
+  author elements / JSON-LD Person / meta author, cleaned by ``bylines`` (persons only: no desk, account or the
+  site's own name, whether from og:site_name, JSON-LD, the host or the ``<title>``).
+* **original_source**: credit line ("المصدر:", "رابط الخبر بـ…", "نقلا عن …", "(واس)", "(الاقتصادية)"), agency in
+  the byline, wire credit in the text, then an outlet named by the opening words ("نشر موقع …") (``bylines``).
 * **tags**: the list after a "كلمات دلالية" / "الوسوم" / "كلمات البحث" label, else a tag-classed element's
   links, else ``rel=tag`` links, else meta keywords / article:tag / JSON-LD keywords unless they are just the
   title's words.
@@ -27,7 +30,8 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from naba.extract import bylines
-from naba.extract.content import Block, Content
+from naba.extract.bylines import classify_line
+from naba.extract.content import Block, Content, is_caption
 from naba.extract.dates import ParsedDate, parse_dateline
 from naba.text.normalize import fold_key
 from naba.types import Image, PublishedTime
@@ -418,12 +422,29 @@ def _jsonld_people(head: HeadData) -> list[str]:
     return []
 
 
+def header_bylines(blocks: list[Block], anchor: int, content: Content) -> list[str]:
+    """Byline lines between the headline and the body, outside the text container (a table row, a ``<div>``
+    under the ``<h1>``): prefixed bylines, "place - name" / "place - agency" lines and bare names."""
+    first_body = _first_body_index(blocks, content)
+    found = []
+    for block in blocks:
+        if not anchor < block.index < first_body or len(block.text) > bylines.MAX_BYLINE_CHARS:
+            continue
+        if (content.container is not None and content.container in block.path) or is_caption(block):
+            continue
+        text = block.text
+        if classify_line(text) == "byline" or bylines.is_place_byline(text) or bylines.is_bare_name(text):
+            found.append(text)
+    return found
+
+
 def find_authors(
-    root: Any, head: HeadData, content: Content, names: frozenset[str]
+    root: Any, head: HeadData, content: Content, names: frozenset[str], header: list[str] | None = None
 ) -> tuple[list[str], str | None, str]:
     """(authors, agency credited in the byline, evidence)."""
     sources: list[tuple[str, list[str]]] = [
         ("line:byline", [t for k, t in content.lines if k == "byline"]),
+        ("line:header", header or []),
         ("element:author", _author_elements(root)),
         ("jsonld:author", _jsonld_people(head)),
         (
@@ -467,7 +488,7 @@ def find_source(window: list[Block], content: Content, byline_agency: str | None
             return agency, "dateline:agency"
     for kind, text in content.lines:
         if kind == "agency":
-            return text.strip(" ()-–—"), "line:agency"
+            return bylines.credit_of_line(text) or text.strip(" ()-–—"), "line:agency"
     for block in window:
         if not block.strong and bylines.is_credit_line(block.text) == "agency":
             return block.text.strip(" ()-–—"), "line:agency"
@@ -475,6 +496,9 @@ def find_source(window: list[Block], content: Content, byline_agency: str | None
         credit := bylines.source_in_text(content.paragraphs[0], content.paragraphs[-1])
     ):
         return credit
+    opening = content.lead or (content.paragraphs[0] if content.paragraphs else "")
+    if outlet := bylines.outlet_in_lead(opening):
+        return outlet, "text:lead-outlet"
     return None, "none"
 
 
@@ -567,6 +591,16 @@ def _anchor(blocks: list[Block], title: str, content: Content) -> int:
     return _first_body_index(blocks, content)
 
 
+def _title_tag_names(head: HeadData, title: str) -> frozenset[str]:
+    """The parts of ``<title>`` that are not the headline ("headline - صحيفة الديار"): the site's name as the page
+    prints it, which a byline of the site's own must not turn into an author."""
+    if not title or title not in head.title_tag:
+        return frozenset()
+    rest = head.title_tag.replace(title, " | ")
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(rest)]
+    return frozenset(fold_key(p) for p in parts if p and len(p.split()) <= bylines.MAX_BARE_NAME_WORDS)
+
+
 def _language(head: HeadData) -> str | None:
     lang = (head.lang or head.meta.get("og:locale") or head.meta.get("inlanguage") or "").strip().lower()
     return re.split("[-_]", lang)[0] or None if lang else None
@@ -587,7 +621,10 @@ def extract_metadata(
     meta.published, meta.evidence["published"], meta.updated = choose_published(
         head, blocks, anchor, content, fetched_at
     )
-    authors, agency, meta.evidence["authors"] = find_authors(root, head, content, names)
+    header = header_bylines(blocks, anchor, content)
+    authors, agency, meta.evidence["authors"] = find_authors(
+        root, head, content, names | _title_tag_names(head, title), header
+    )
     meta.authors = tuple(authors)
     window = _article_window(blocks, content, anchor)
     meta.original_source, meta.evidence["original_source"] = find_source(window, content, agency)

@@ -1,0 +1,163 @@
+"""Attribution (original source, authors) and captions, on real Arabic text.
+
+The line-level readers of ``naba.extract.bylines`` on credit, byline and lead forms Arabic news prints, and the
+whole extractor on ``eval/blind`` (36 pages in 6 templates, SaudiNewsNet text; labelled before the rules were
+written, see its README) with floors at the issue's targets: source ≥ 0.95, authors ≥ 0.90, every caption and
+boilerplate sample kept out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from naba.extract import bylines
+from naba.extract.generic import extract_html
+
+BLIND = Path(__file__).resolve().parents[3] / "eval" / "blind"
+PAGES = sorted(BLIND.glob("*.gold.json"))
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("(واس)", "واس"),
+        ("( وام )", "وام"),
+        ("(الاقتصادية)", "الاقتصادية"),  # an outlet's closing credit, not only agencies
+        ("نقلاً عن صحيفة المدينة", "صحيفة المدينة"),
+        ("نقلا عن صحيفة الحياة اللندنية", "صحيفة الحياة"),  # the adjective after the name is not the name
+        ("رابط الخبر بصحيفة عكاظ", "صحيفة عكاظ"),  # the preposition glued to the outlet word is dropped
+        ("المصدر: صحيفة اليوم", "صحيفة اليوم"),
+        ("(انتهى)", None),  # an end mark, not a credit
+        ("(1)", None),
+        ("رابط الخبر بصحيفة الوئام: إيران تلغي نظام التأشيرات لمواطني 7 دول", None),  # a headline line
+        ("نقلا عن مصادر مطلعة أن الوزارة ستعلن النتائج الأسبوع المقبل.", None),  # a sentence
+    ],
+)
+def test_credit_lines(line: str, credit: str | None) -> None:
+    assert bylines.credit_of_line(line) == credit
+
+
+@pytest.mark.parametrize(
+    ("opening", "outlet"),
+    [
+        ("نشر موقع ميدل إيست آي البريطاني تقريرا جاء فيه أن", "موقع ميدل إيست آي"),
+        ("ذكرت صحيفة الغارديان البريطانية في تقرير لها اليوم أن", "صحيفة الغارديان"),
+        ("كشفت صحيفة نيويورك تايمز الأمريكية أن", "صحيفة نيويورك تايمز"),
+        ("نقلت قناة العربية عن مصادر مطلعة أن", "قناة العربية"),
+        ("أفادت وكالة بلومبرغ الأمريكية للأنباء بأن", "وكالة بلومبرغ"),
+        ("قالت صحيفة «الوطن» إن", "صحيفة الوطن"),
+        ("نشرت صحيفة ديلي ستار البريطانية صورا", "صحيفة ديلي ستار"),  # unknown outlet: up to the adjective
+        ("أعلنت وكالة الفضاء الأوروبية أن", None),  # "وكالة" only before a known publisher
+        ("قالت وزارة الصحة إن عدد الإصابات ارتفع", None),  # no outlet word
+        ("أكد المدير العام للشؤون الصحية بمنطقة عسير أن", None),
+        ("وكان مسؤول قد صرح لصحيفة الوطن الأسبوع الماضي", None),  # not the opening verb
+    ],
+)
+def test_outlet_named_in_the_opening_words(opening: str, outlet: str | None) -> None:
+    assert bylines.outlet_in_lead(opening) == outlet
+
+
+@pytest.mark.parametrize(
+    ("line", "is_name"),
+    [
+        ("رهف القحطاني", True),  # given name unknown to the lexicon, family nisba
+        ("ماجد بن سعيد الشهري", True),
+        ("تركي آل الشيخ", True),
+        ("عبدالله المطيري", True),
+        ("أخبار محلية", False),
+        ("كأس العالم", False),
+        ("الدوري السعودي", False),
+        ("محرر الموقع", False),
+        ("جدة", False),
+        ("أكد المدير العام أن", False),
+    ],
+)
+def test_bare_name_lines(line: str, is_name: bool) -> None:
+    assert bylines.is_bare_name(line) is is_name
+
+
+@pytest.mark.parametrize(
+    ("byline", "people", "source"),
+    [
+        ("لندن - د ب أ", [], "د ب أ"),
+        ("باريس – أ ف ب", [], "أ ف ب"),
+        ("جدة - سلطان العتيبي", ["سلطان العتيبي"], None),
+        ("وعد السبيعي – الدمام", ["وعد السبيعي"], None),
+        ("بقلم: نوف العنزي وريان الغامدي", ["نوف العنزي", "ريان الغامدي"], None),
+        ("admin", [], None),  # a login
+        ("@news_desk24", [], None),  # a handle
+        ("نشر بواسطة: مدير الموقع", [], None),  # the site's account
+        ("فريق التحرير", [], None),  # a desk
+        ("صحيفة الديار", [], None),  # an outlet
+    ],
+)
+def test_bylines_give_persons_only(byline: str, people: list[str], source: str | None) -> None:
+    assert bylines.split_byline(byline) == (people, source)
+
+
+def test_place_bylines_need_a_place_or_agency_and_a_name() -> None:
+    assert bylines.is_place_byline("لندن - د ب أ")
+    assert bylines.is_place_byline("مشاري الدوسري - الرياض")
+    # A photo credit under a picture ("what it shows - agency") is no byline.
+    assert not bylines.is_place_byline("أسواق مركزية في أبوظبي - وام")
+
+
+def test_a_dash_credit_ends_the_text_only_after_a_sentence() -> None:
+    last = "وأوضح المتحدث أن الفرق ستواصل أعمال البحث حتى العثور على جميع المفقودين في المنطقة. - وكالات"
+    assert bylines.source_in_text("", last) == ("وكالات", "text:end-credit")
+    assert bylines.source_in_text("", "Next Previous عين اليوم – وكالات") is None
+
+
+def _extract(gold: dict[str, Any], html: bytes) -> Any:
+    fetched = dt.datetime.fromisoformat(gold["fetched_at"])
+    return extract_html(html, url=gold["url"], source="blind", fetched_at=fetched)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def blind() -> list[tuple[dict[str, Any], Any]]:
+    out = []
+    for path in PAGES:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        html = path.with_name(path.name.removesuffix(".gold.json") + ".html").read_bytes()
+        out.append((gold, _extract(gold, html)))
+    return out
+
+
+def test_the_blind_set_is_present() -> None:
+    assert len(PAGES) == 36
+    assert len({p.name[:3] for p in PAGES}) == 6
+
+
+def test_blind_pages_meet_the_attribution_targets(blind: list[tuple[dict[str, Any], Any]]) -> None:
+    source_right = sum((art.original_source or None) == gold["original_source"] for gold, art in blind)
+    authors_right = sum(set(art.authors) == set(gold["authors"]) for gold, art in blind)
+    # Measured when pinned: 36/36 sources, 34/36 authors (two bylines opening a Blogger post body stay body
+    # text, as the dev set's gold wants for bylines inside the text; see the README's extraction section).
+    assert source_right / len(blind) >= 0.95
+    assert authors_right / len(blind) >= 0.90
+
+
+def test_blind_pages_keep_every_caption_out(blind: list[tuple[dict[str, Any], Any]]) -> None:
+    for gold, art in blind:
+        text = _folded(" ".join(art.paragraphs))
+        kept = [s for s in gold["boilerplate_samples"] if _folded(s) in text]
+        assert not kept, (gold["id"], kept)
+        missing = [p for p in gold["body_paragraphs"] if _folded(p) not in text]
+        assert not missing, (gold["id"], missing[:1])
+
+
+def test_a_linked_credit_is_no_related_headline(blind: list[tuple[dict[str, Any], Any]]) -> None:
+    linked = [(g, a) for g, a in blind if g["attribution"] == "link-line"]
+    assert linked
+    for gold, art in linked:
+        assert art.original_source == gold["original_source"]
+        assert not any("رابط الخبر" in h for h in art.related_headlines)
