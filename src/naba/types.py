@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NewType
+from typing import Literal, NewType
 
 ArticleId = NewType("ArticleId", str)
+SearchSort = Literal["relevance", "date"]
 
 # A publication time is either an instant (aware datetime) or, when the page states only a day, a date.
 PublishedTime = dt.datetime | dt.date
@@ -149,6 +150,8 @@ class SearchQuery:
     date_to: dt.date | None = None
     offset: int = 0
     limit: int = 10
+    sort: SearchSort = "relevance"  # "date": newest first (articles without a date last)
+    facets: bool = False  # count every match by outlet and by UTC day (SearchResults.facets, .day_facets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,8 @@ class SearchResults:
     query: SearchQuery
     hits: tuple[SearchHit, ...]
     total: int
-    facets: Mapping[str, int] = field(default_factory=dict)
+    facets: Mapping[str, int] = field(default_factory=dict)  # matches per outlet (publisher key)
+    day_facets: Mapping[str, int] = field(default_factory=dict)  # matches per UTC day, "YYYY-MM-DD"
 
 
 @dataclass(frozen=True, slots=True)

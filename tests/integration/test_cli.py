@@ -43,7 +43,15 @@ def test_ingest_search_failures_reindex(tmp_path: Path, one_day_zip: Path) -> No
 
     found = run("--db", db, "search", "الأميركية", "--json", "--limit", "5")
     assert found["total"] > 0 and len(found["hits"]) == 5
-    assert any(marked for hit in found["hits"] for _, marked in hit["snippet"] + hit["title_highlights"])
+    assert any(
+        span["highlighted"] for hit in found["hits"] for span in hit["snippet"] + hit["title_highlights"]
+    )
+    assert [f["count"] for f in found["facets_outlets"]] and sum(
+        f["count"] for f in found["facets_days"]
+    ) <= found["total"]
+    by_date = run("--db", db, "search", "الأميركية", "--json", "--limit", "5", "--sort", "date")
+    dates = [hit["article"]["published"] for hit in by_date["hits"]]
+    assert by_date["total"] == found["total"] and dates == sorted(dates, reverse=True)
 
     listed = run("--db", db, "failures", "--json")
     assert any(f["location"] == f"{bad}:1" for f in listed)

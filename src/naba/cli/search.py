@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import get_args
 
 import click
 
-from naba.article_json import article_to_json
 from naba.cli.common import emit, open_engine, run
 from naba.config import Settings
-from naba.types import SearchQuery, SearchResults, TextSpan
+from naba.engine.records import Highlight, SearchView, to_json
+from naba.engine.views import search_view
+from naba.types import SearchQuery, SearchSort
 
 
 @click.command()
@@ -20,6 +21,9 @@ from naba.types import SearchQuery, SearchResults, TextSpan
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1))
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--sort", type=click.Choice(get_args(SearchSort)), default="relevance", show_default=True, help="Order."
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def search(
@@ -30,9 +34,11 @@ def search(
     date_to: dt.datetime | None,
     page: int,
     limit: int,
+    sort: SearchSort,
     as_json: bool,
 ) -> None:
-    """Search articles: BM25, Arabic-aware; "quoted phrases" match exactly after normalization."""
+    """Search articles: BM25, Arabic-aware; "quoted phrases" match exactly after normalization. Copies of
+    one text are folded under the best-ranked one ("also from"); --json adds facets by outlet and day."""
     request = SearchQuery(
         text=query,
         sources=sources,
@@ -40,42 +46,30 @@ def search(
         date_to=date_to.date() if date_to else None,
         offset=(page - 1) * limit,
         limit=limit,
+        sort=sort,
     )
 
-    def find() -> SearchResults:
+    def find() -> SearchView:
         # A reader catches the index up to the database (a killed ingest may have left it behind), unless
         # another process is writing the index right now: that one catches up itself.
         with open_engine(settings, wait=False) as naba:
-            return naba.search(request)
+            return search_view(naba.store, naba.search, request)
 
     results = run(find)
     if as_json:
-        emit(_results_json(results))
+        emit(to_json(results))
         return
     click.echo(f"{results.total} results")
     for rank, hit in enumerate(results.hits, start=request.offset + 1):
+        also = ", ".join(str(a.publisher) for a in hit.also_from)
         click.echo(
-            f"{rank:>3}. {_marked(hit.title_spans)}  ({hit.article.publisher}, {hit.article.published})"
+            f"{rank:>3}. {_marked(hit.title_highlights)}  ({hit.article.publisher}, {hit.article.published})"
+            + (f"  (also from {also})" if also else "")
         )
-        click.echo("     " + _marked(hit.snippet_spans))
+        click.echo("     " + _marked(hit.snippet))
 
 
-def _marked(spans: tuple[TextSpan, ...]) -> str:
+def _marked(spans: tuple[Highlight, ...]) -> str:
     """Highlighted runs in [brackets]."""
     return "".join(f"[{s.text}]" if s.highlighted else s.text for s in spans)
 
-
-def _results_json(results: SearchResults) -> dict[str, Any]:
-    return {
-        "query": results.query.text,
-        "total": results.total,
-        "hits": [
-            {
-                "score": round(hit.score, 4),
-                "article": article_to_json(hit.article),
-                "title_highlights": [[s.text, s.highlighted] for s in hit.title_spans],
-                "snippet": [[s.text, s.highlighted] for s in hit.snippet_spans],
-            }
-            for hit in results.hits
-        ],
-    }

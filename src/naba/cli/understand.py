@@ -7,6 +7,7 @@ import click
 from naba.cli.common import emit, fail, open_engine, progress, run
 from naba.config import Settings
 from naba.engine import views
+from naba.engine.records import EntitiesView, EntityDetail, RelatedView, to_json
 from naba.engine.understand import UnderstandReport
 from naba.store.base import EntityKindName
 
@@ -43,10 +44,10 @@ def stories(settings: Settings, limit: int, all_days: bool, as_json: bool) -> No
     with open_engine(settings, sync_index=False) as naba:
         data = views.top_stories(naba.store, limit, all_days=all_days)
     if as_json:
-        emit(data)
+        emit(to_json(data))
         return
-    for s in data["stories"]:
-        click.echo(f"{s['size']:>4} articles {len(s['outlets']):>3} outlets  {s['headline']}  [{s['id']}]")
+    for s in data.stories:
+        click.echo(f"{s.size:>4} articles {len(s.outlets):>3} outlets  {s.headline}  [{s.id}]")
 
 
 @click.command()
@@ -60,20 +61,18 @@ def story(settings: Settings, story_id: str, as_json: bool) -> None:
     if data is None:
         fail(f"no story {story_id}")
     if as_json:
-        emit(data)
+        emit(to_json(data))
         return
-    click.echo(f"{data['headline']}  ({data['size']} articles, {len(data['outlets'])} outlets)")
-    if data["entities"]:
-        click.echo("  entities: " + "، ".join(e["canonical"] for e in data["entities"]))
-    if data["keywords"]:
-        click.echo("  keywords: " + "، ".join(k["text"] for k in data["keywords"]))
-    for a in data["articles"]:
-        also = ", ".join(str(c["publisher"]) for c in a["also_from"])
-        click.echo(
-            f"  {a['published']}  {a['publisher']}: {a['title']}" + (f"  (also from {also})" if also else "")
-        )
-    for t in data["thread"]:
-        click.echo(f"  thread: {t['headline']}  [{t['id']}]")
+    click.echo(f"{data.headline}  ({data.size} articles, {len(data.outlets)} outlets)")
+    if data.entities:
+        click.echo("  entities: " + "، ".join(e.canonical for e in data.entities))
+    if data.keywords:
+        click.echo("  keywords: " + "، ".join(k.text for k in data.keywords))
+    for a in data.articles:
+        also = ", ".join(str(c.publisher) for c in a.also_from)
+        click.echo(f"  {a.published}  {a.publisher}: {a.title}" + (f"  (also from {also})" if also else ""))
+    for t in data.thread:
+        click.echo(f"  thread: {t.headline}  [{t.id}]")
 
 
 @click.command()
@@ -87,18 +86,18 @@ def story(settings: Settings, story_id: str, as_json: bool) -> None:
 def related(settings: Settings, url_or_id: str, limit: int, deep: bool, as_json: bool) -> None:
     """Articles related to one article (by id or URL), each with its reason."""
 
-    def find() -> tuple[str | None, list[views.RelatedItem]]:
+    def find() -> RelatedView | None:
         with open_engine(settings, sync_index=False) as naba:
             return views.related_view(naba, url_or_id, limit, deep=deep)
 
-    article_id, items = run(find)
-    if article_id is None:
+    found = run(find)
+    if found is None:
         fail(f"no article {url_or_id}")
     if as_json:
-        emit({"article": article_id, "related": views.related_json(items)})
+        emit(to_json(found))
         return
-    for item in items:
-        click.echo(f"{item.related.score:>7.3f}  {item.article.title}  ({item.related.reason})")
+    for item in found.related:
+        click.echo(f"{item.score:>7.3f}  {item.title}  ({item.reason})")
 
 
 @click.command()
@@ -114,9 +113,10 @@ def entities(
     settings: Settings, name: str | None, limit: int, kind: str | None, all_days: bool, as_json: bool
 ) -> None:
     """The latest day's entities ranked by stories and outlets; with NAME, that entity's articles and stories."""
+    data: EntitiesView | EntityDetail | None
     with open_engine(settings, sync_index=False) as naba:
         if name is not None:
-            data = views.entity_json(naba.store, name)
+            data = views.entity_detail(naba.store, name)
         else:
             data = views.top_entities_view(
                 naba.store, limit, _KIND_CHOICES.get(kind or ""), all_days=all_days
@@ -124,18 +124,17 @@ def entities(
     if data is None:
         fail(f"no entity {name or ''}")
     if as_json:
-        emit(data)
+        emit(to_json(data))
         return
-    if name is None:
-        for e in data["entities"]:
+    if isinstance(data, EntitiesView):
+        for e in data.entities:
             click.echo(
-                f"{e['stories']:>4} stories {e['outlets']:>3} outlets {e['articles']:>5} articles  "
-                f"{e['kind']}  {e['canonical']}"
+                f"{e.stories:>4} stories {e.outlets:>3} outlets {e.articles:>5} articles  {e.kind}  {e.canonical}"
             )
         return
-    aliases = "، ".join(a["name"] for a in data["aliases"])
-    click.echo(f"{data['canonical']} ({data['kind']}, {data['articles_total']} articles)  aliases: {aliases}")
-    for s in data["stories"]:
-        click.echo(f"  story {s['last_seen']}  {s['headline']}  [{s['id']}]")
-    for a in data["articles"]:
-        click.echo(f"  {a['published']}  {a['publisher']}: {a['title']}")
+    aliases = "، ".join(a.name for a in data.aliases)
+    click.echo(f"{data.canonical} ({data.kind}, {data.articles_total} articles)  aliases: {aliases}")
+    for s in data.stories:
+        click.echo(f"  story {s.last_seen}  {s.headline}  [{s.id}]")
+    for a in data.articles:
+        click.echo(f"  {a.published}  {a.publisher}: {a.title}")

@@ -1,4 +1,5 @@
-"""What the reader and the CLI show of the understanding: story views and related lists with reasons.
+"""The read model: what the CLI's ``--json``, the API, the feeds and the reader show, built as the records of
+:mod:`naba.engine.records` (stories, a story, entities, an entity, one article, related lists with reasons).
 
 Two related lists:
 
@@ -12,16 +13,36 @@ Two related lists:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 from naba.engine.analysis import analyzed_batches
 from naba.engine.naba import Naba
+from naba.engine.records import (
+    ArticleBrief,
+    ArticleDetail,
+    EntitiesView,
+    EntityAlias,
+    EntityArticle,
+    EntityDetail,
+    FacetCount,
+    Highlight,
+    RelatedBrief,
+    RelatedView,
+    SearchHitView,
+    SearchView,
+    StoriesView,
+    StoryArticle,
+    StoryBrief,
+    StoryDetail,
+    article_brief,
+)
 from naba.engine.workers import worker_count
 from naba.identity import url_identity
 from naba.store.base import ArticleLog, ArticleUnderstanding, EntityKindName, StoryRow, UnderstandingReader
-from naba.store.entities import entity_count_json, story_keyword_json
 from naba.stories import StoryStream
 from naba.stories.related import (  # the same tiers and wording as RelatedFinder
     TIER_COPY,
@@ -30,7 +51,7 @@ from naba.stories.related import (  # the same tiers and wording as RelatedFinde
     RelatedFinder,
     development_reason,
 )
-from naba.types import Article, ArticleId, RelatedArticle
+from naba.types import Article, ArticleId, RelatedArticle, SearchHit, SearchQuery, SearchResults
 
 FINDER_WINDOW: Final = dt.timedelta(days=1)
 
@@ -150,122 +171,177 @@ def latest_day_start(store: ArticleLog) -> dt.datetime | None:
     return None
 
 
-def story_json(store: ViewStore, story: StoryRow) -> dict[str, Any]:
+# -- stories ----------------------------------------------------------------------------------------------
+def story_brief(story: StoryRow) -> StoryBrief:
+    return StoryBrief(
+        story.id,
+        story.headline,
+        story.lead,
+        story.first_seen,
+        story.last_seen,
+        story.outlets,
+        story.top_terms,
+        story.size,
+        story.entities,
+        story.keywords,
+    )
+
+
+def story_detail(store: ViewStore, story: StoryRow) -> StoryDetail:
     """A story with its articles (duplicates folded under their group's first article) and its thread."""
     members = store.story_articles(story.id)
     articles = store.get_many([m.article for m in members])
-    shown: dict[str, dict[str, Any]] = {}
+    heads: dict[str, tuple[ArticleBrief, list[ArticleBrief]]] = {}
     for m in members:
         stored = articles.get(m.article)
         if stored is None:
             continue
-        item = article_brief(stored.article)
-        head = shown.get(m.dup_group)
-        if head is None:
-            shown[m.dup_group] = {**item, "dup_group": m.dup_group, "also_from": []}
+        brief = article_brief(stored.article)
+        if m.dup_group in heads:
+            heads[m.dup_group][1].append(brief)
         else:
-            head["also_from"].append(item)
-    return {
-        **story_brief(story),
-        "articles": list(shown.values()),
-        "thread": [story_brief(s) for s in store.thread_of(story.id) if s.id != story.id],
-    }
+            heads[m.dup_group] = (brief, [])
+    timeline = tuple(
+        StoryArticle(h.id, h.title, h.publisher, h.url, h.published, group, tuple(also))
+        for group, (h, also) in heads.items()
+    )
+    thread = tuple(story_brief(s) for s in store.thread_of(story.id) if s.id != story.id)
+    return StoryDetail(
+        **{f.name: getattr(story_brief(story), f.name) for f in dataclasses.fields(StoryBrief)},
+        articles=timeline,
+        thread=thread,
+    )
 
 
-def story_brief(story: StoryRow) -> dict[str, Any]:
-    return {
-        "id": story.id,
-        "headline": story.headline,
-        "lead": story.lead,
-        "first_seen": story.first_seen.isoformat() if story.first_seen else None,
-        "last_seen": story.last_seen.isoformat() if story.last_seen else None,
-        "outlets": list(story.outlets),
-        "top_terms": list(story.top_terms),
-        "size": story.size,
-        "entities": [entity_count_json(e) for e in story.entities],
-        "keywords": [story_keyword_json(k) for k in story.keywords],
-    }
+def top_stories(store: ViewStore, limit: int, *, all_days: bool) -> StoriesView:
+    """The latest day's stories (every story with ``all_days``), ranked (``naba stories``, the API)."""
+    since = None if all_days else latest_day_start(store)
+    return StoriesView(since, tuple(story_brief(s) for s in store.stories(limit, since=since)))
 
 
-def article_brief(article: Article) -> dict[str, Any]:
-    published = article.published
-    return {
-        "id": article.id,
-        "title": article.title,
-        "publisher": article.publisher,
-        "url": article.url,
-        "published": published.isoformat() if published else None,
-    }
+def story_view(store: ViewStore, story_id: str) -> StoryDetail | None:
+    """One story as :func:`story_detail` shows it, or None when there is no such story (``naba story``)."""
+    found = store.story(story_id)
+    return story_detail(store, found) if found else None
 
 
-def related_json(items: list[RelatedItem]) -> list[dict[str, Any]]:
-    return [{**article_brief(i.article), "score": i.related.score, "reason": i.related.reason} for i in items]
+# -- related ----------------------------------------------------------------------------------------------
+def related_briefs(items: list[RelatedItem]) -> tuple[RelatedBrief, ...]:
+    return tuple(
+        RelatedBrief(
+            a.id, a.title, a.publisher, a.url, a.published, round(i.related.score, 4), i.related.reason
+        )
+        for i in items
+        for a in (i.article,)
+    )
 
 
+def related_view(naba: Naba, url_or_id: str, limit: int, *, deep: bool) -> RelatedView | None:
+    """The article an id or URL names and its related list (stored, or with ``deep`` from a rebuilt finder);
+    None when no stored article has that id or URL (``naba related``, the API)."""
+    article_id = resolve_article(naba.store, url_or_id)
+    if article_id is None:
+        return None
+    items = finder_related(naba, article_id, limit) if deep else stored_related(naba.store, article_id, limit)
+    return RelatedView(article_id, related_briefs(items))
+
+
+# -- entities ---------------------------------------------------------------------------------------------
 # Articles and stories listed for one entity (CLI and entity page), newest first.
 ENTITY_ARTICLES: Final = 50
 ENTITY_STORIES: Final = 30
 
 
-def entities_json(
+def entities_view(
     store: ViewStore, limit: int, since: dt.datetime | None, kind: EntityKindName | None
-) -> dict[str, Any]:
+) -> EntitiesView:
     """The entities of the window starting at ``since``, ranked by stories then outlets (``naba entities``)."""
-    return {
-        "since": since.isoformat() if since else None,
-        "kind": kind,
-        "entities": [entity_count_json(e) for e in store.top_entities(limit, since=since, kind=kind)],
-    }
+    return EntitiesView(since, kind, tuple(store.top_entities(limit, since=since, kind=kind)))
 
 
-def entity_json(store: ViewStore, name: str) -> dict[str, Any] | None:
+def top_entities_view(
+    store: ViewStore, limit: int, kind: EntityKindName | None, *, all_days: bool
+) -> EntitiesView:
+    """The latest day's entities (every day's with ``all_days``), as :func:`entities_view` (``naba entities``)."""
+    return entities_view(store, limit, None if all_days else latest_day_start(store), kind)
+
+
+def entity_detail(store: ViewStore, name: str) -> EntityDetail | None:
     """One entity (by canonical name or a surface form seen): aliases, articles and stories, newest first."""
     info = store.entity(name)
     if info is None:
         return None
     mentions = store.entity_articles(info.canonical, ENTITY_ARTICLES)
     found = store.get_many([m.article for m in mentions])
-    return {
-        "canonical": info.canonical,
-        "kind": info.kind,
-        "aliases": [{"name": n, "mentions": c} for n, c in info.aliases],
-        "articles_total": info.articles,
-        "articles": [
-            {**article_brief(found[m.article].article), "story": m.story}
-            for m in mentions
-            if m.article in found
-        ],
-        "stories": [story_brief(s) for s in store.entity_stories(info.canonical, ENTITY_STORIES)],
-    }
+    articles = tuple(
+        EntityArticle(a.id, a.title, a.publisher, a.url, a.published, m.story)
+        for m in mentions
+        if m.article in found
+        for a in (found[m.article].article,)
+    )
+    return EntityDetail(
+        info.canonical,
+        info.kind,
+        tuple(EntityAlias(n, c) for n, c in info.aliases),
+        info.articles,
+        articles,
+        tuple(story_brief(s) for s in store.entity_stories(info.canonical, ENTITY_STORIES)),
+    )
 
 
-# -- the CLI's read commands: one call each ---------------------------------------------------------------
-def top_stories(store: ViewStore, limit: int, *, all_days: bool) -> dict[str, Any]:
-    """The latest day's stories (every story with ``all_days``), ranked (``naba stories``)."""
-    rows = store.stories(limit, since=None if all_days else latest_day_start(store))
-    return {"stories": [story_brief(s) for s in rows]}
+# -- one article ------------------------------------------------------------------------------------------
+ARTICLE_RELATED: Final = 10
 
 
-def story_view(store: ViewStore, story_id: str) -> dict[str, Any] | None:
-    """One story as :func:`story_json` shows it, or None when there is no such story (``naba story``)."""
-    found = store.story(story_id)
-    return story_json(store, found) if found else None
+def article_detail(store: ViewStore, article_id: ArticleId) -> ArticleDetail | None:
+    """One stored article with its story, copies, related list (stored records only) and entities."""
+    stored = store.get(article_id)
+    if stored is None:
+        return None
+    story = store.story_of(article_id)
+    return ArticleDetail(
+        stored.article,
+        story_brief(story) if story else None,
+        tuple(store.also_published_by(article_id)),
+        related_briefs(stored_related(store, article_id, ARTICLE_RELATED)),
+        tuple(store.article_entities(article_id)),
+    )
 
 
-def top_entities_view(
-    store: ViewStore, limit: int, kind: EntityKindName | None, *, all_days: bool
-) -> dict[str, Any]:
-    """The latest day's entities (every day's with ``all_days``), as :func:`entities_json` (``naba entities``)."""
-    return entities_json(store, limit, None if all_days else latest_day_start(store), kind)
-
-
-def related_view(
-    naba: Naba, url_or_id: str, limit: int, *, deep: bool
-) -> tuple[ArticleId | None, list[RelatedItem]]:
-    """The article an id or URL names and its related list (stored, or with ``deep`` from a rebuilt finder);
-    ``(None, [])`` when no stored article has that id or URL (``naba related``)."""
-    article_id = resolve_article(naba.store, url_or_id)
-    if article_id is None:
-        return None, []
-    items = finder_related(naba, article_id, limit) if deep else stored_related(naba.store, article_id, limit)
-    return article_id, items
+# -- search -----------------------------------------------------------------------------------------------
+def search_view(
+    store: ViewStore, search: Callable[[SearchQuery], SearchResults], query: SearchQuery
+) -> SearchView:
+    """A page of results with copies of one text folded under the best-ranked one ("also from") and the
+    facets of every match (``naba search``, the API, the search feeds)."""
+    results = search(dataclasses.replace(query, facets=True))
+    heads: dict[str, tuple[SearchHit, list[ArticleBrief]]] = {}
+    for hit in results.hits:
+        mine = store.understanding(hit.article.id)
+        group = mine.dup_group if mine is not None else f"article:{hit.article.id}"
+        if group in heads:
+            heads[group][1].append(article_brief(hit.article))
+        else:
+            heads[group] = (hit, [])
+    hits = tuple(
+        SearchHitView(
+            hit.score,
+            article_brief(hit.article),
+            tuple(Highlight(s.text, s.highlighted) for s in hit.title_spans),
+            tuple(Highlight(s.text, s.highlighted) for s in hit.snippet_spans),
+            tuple(also),
+        )
+        for hit, also in heads.values()
+    )
+    outlets = sorted(results.facets.items(), key=lambda item: (-item[1], item[0]))
+    days = sorted(results.day_facets.items(), reverse=True)
+    return SearchView(
+        results.query.text,
+        results.query.sort,
+        results.total,
+        results.query.offset,
+        results.query.limit,
+        hits,
+        tuple(FacetCount(v, c) for v, c in outlets),
+        tuple(FacetCount(v, c) for v, c in days),
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from naba.types import AnalyzedArticle, ArticleId, SearchQuery
@@ -27,6 +27,8 @@ class IndexHit:
 class IndexResults:
     hits: tuple[IndexHit, ...]
     total: int
+    outlets: Mapping[str, int] = field(default_factory=dict)  # with SearchQuery.facets: matches per publisher
+    days: Mapping[str, int] = field(default_factory=dict)  # with SearchQuery.facets: per UTC day, YYYY-MM-DD
 
 
 class SearchIndex(Protocol):

@@ -9,6 +9,7 @@ quotations, and a pasted headline must not turn into a phrase filter.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Protocol
 
@@ -70,7 +71,9 @@ class SearchService:
                     snippet_spans=snippet(body, body_ranges),
                 )
             )
-        return SearchResults(query=query, hits=tuple(hits), total=found.total)
+        return SearchResults(
+            query=query, hits=tuple(hits), total=found.total, facets=found.outlets, day_facets=found.days
+        )
 
     def _body_ranges(self, paragraphs: tuple[str, ...], parsed: ParsedQuery) -> list[tuple[int, int]]:
         """Match ranges in the body (paragraphs joined by newlines), scanning paragraphs only until the
@@ -91,4 +94,4 @@ def _bounded(query: SearchQuery) -> SearchQuery:
     offset = max(query.offset, 0)
     if limit == query.limit and offset == query.offset:
         return query
-    return SearchQuery(query.text, query.sources, query.date_from, query.date_to, offset, limit)
+    return dataclasses.replace(query, offset=offset, limit=limit)

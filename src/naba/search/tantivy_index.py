@@ -34,6 +34,8 @@ _WRITER_HEAP_BYTES = 256 * 1024 * 1024
 _WRITER_THREADS = 1
 # Articles without a publication date sort and filter as if published at the epoch.
 _NO_DATE = 0
+# Outlets counted in a search's facets: more than the reader's source menu ever lists (~40 outlets).
+FACET_OUTLETS = 100
 
 
 def _schema() -> tantivy.Schema:
@@ -69,7 +71,9 @@ class TantivyIndex:
             try:
                 self._writer = self._index.writer(heap_size=_WRITER_HEAP_BYTES, num_threads=_WRITER_THREADS)
             except ValueError as exc:  # tantivy's own writer lock, held outside naba's lease
-                raise SearchError(f"the search index {self.path} is being written by another process") from exc
+                raise SearchError(
+                    f"the search index {self.path} is being written by another process"
+                ) from exc
         return self._writer
 
     def add(self, articles: Sequence[AnalyzedArticle]) -> None:
@@ -116,13 +120,44 @@ class TantivyIndex:
         if tquery is None:
             return IndexResults(hits=(), total=0)
         searcher = self._index.searcher()
-        result = searcher.search(tquery, limit=query.limit, count=True, offset=query.offset)
+        by_date = query.sort == "date"
+        if by_date:  # newest first; the hit's order key is its timestamp, so it gets no score
+            result = searcher.search(
+                tquery, limit=query.limit, count=True, offset=query.offset, order_by_field="published"
+            )
+        else:
+            result = searcher.search(tquery, limit=query.limit, count=True, offset=query.offset)
         hits = tuple(
-            IndexHit(article_id=ArticleId(searcher.doc(address)["id"][0]), score=float(score))
-            for score, address in result.hits
+            IndexHit(
+                article_id=ArticleId(searcher.doc(address)["id"][0]), score=0.0 if by_date else float(key)
+            )
+            for key, address in result.hits
         )
         # The bundled type stubs omit SearchResult.count, which exists at run time when count=True.
-        return IndexResults(hits=hits, total=int(getattr(result, "count", 0) or 0))
+        total = int(getattr(result, "count", 0) or 0)
+        if not query.facets or not total:
+            return IndexResults(hits=hits, total=total)
+        outlets, days = self._facets(searcher, tquery)
+        return IndexResults(hits=hits, total=total, outlets=outlets, days=days)
+
+    def _facets(self, searcher: Any, tquery: Any) -> tuple[dict[str, int], dict[str, int]]:
+        """Every match counted by publisher (the FACET_OUTLETS largest) and by UTC day, in one pass over the
+        fast fields (no stored document is read). Articles without a date (stored as the epoch) and without a
+        publisher are left out of their facet."""
+        found = searcher.aggregate(
+            tquery,
+            {
+                "outlets": {"terms": {"field": "publisher", "size": FACET_OUTLETS}},
+                "days": {"histogram": {"field": "published", "interval": 86400, "min_doc_count": 1}},
+            },
+        )
+        outlets = {b["key"]: int(b["doc_count"]) for b in found["outlets"]["buckets"] if b["key"]}
+        days = {
+            dt.datetime.fromtimestamp(b["key"], dt.UTC).date().isoformat(): int(b["doc_count"])
+            for b in found["days"]["buckets"]
+            if b["key"] != _NO_DATE and b["doc_count"]
+        }
+        return outlets, days
 
     def _build_query(self, parsed: ParsedQuery, query: SearchQuery) -> Any:
         must: list[tuple[Any, Any]] = []
