@@ -146,6 +146,8 @@ def classify_line(text: str) -> LineKind | None:
         and not re.search(r"[.،؟!]\s*\S", text)
     ):
         return "byline"
+    if is_wire_byline(text):
+        return "byline"
     if not (any(ch.isdigit() for ch in text) or any(w in folded for w in _RELATIVE_WORDS)):
         return None
     parsed = parse_dateline(text)
@@ -281,6 +283,18 @@ def is_bare_name(text: str) -> bool:
         keys[0] in GIVEN_NAMES
         or any(k in NAME_PARTICLES for k in keys[1:-1])
         or (family.startswith("ال") and family.endswith("ي") and len(family) > 4)
+    )
+
+
+def is_wire_byline(text: str) -> bool:
+    """ "الخرطوم – سونا", "دبي - وام": a place and an agency, no person (a wire byline wherever it stands)."""
+    if len(text) > MAX_BYLINE_CHARS or any(ch.isdigit() for ch in text):
+        return False
+    parts = [fold_key(p.strip(" -–—|:،,")) for p in _PARTS.split(text.strip(" -–—|:،,"))]
+    return (
+        len(parts) == 2
+        and any(p in AGENCIES for p in parts)
+        and all(p in PLACES or p in AGENCIES for p in parts)
     )
 
 

@@ -272,7 +272,7 @@ def _is_picture(el: Any) -> bool:
 def is_caption(block: Block) -> bool:
     """A short text right after a picture: in the image's own block ("<div><img><br><font>…"), or the first text
     after it elsewhere (the next table row, the next paragraph, a sibling ``<div>``) when it is no heading and
-    does not end a sentence."""
+    either shorter than a paragraph of prose or not ending a sentence."""
     if len(block.text) > MAX_CAPTION_CHARS:
         return False
     if block.after_image:
@@ -280,7 +280,7 @@ def is_caption(block: Block) -> bool:
     return (
         block.image_before
         and block.owner.tag not in HEADING_TAGS
-        and not block.text.rstrip(' »"”)').endswith(_SENTENCE_END)
+        and (len(block.text) < PROSE_MIN_CHARS or not block.text.rstrip(' »"”)').endswith(_SENTENCE_END))
     )
 
 

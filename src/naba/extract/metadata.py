@@ -428,14 +428,29 @@ def header_bylines(blocks: list[Block], anchor: int, content: Content) -> list[s
     first_body = _first_body_index(blocks, content)
     found = []
     for block in blocks:
-        if not anchor < block.index < first_body or len(block.text) > bylines.MAX_BYLINE_CHARS:
+        if not anchor < block.index < first_body or len(block.text) > bylines.MAX_DATELINE_CHARS:
             continue
         if (content.container is not None and content.container in block.path) or is_caption(block):
             continue
-        text = block.text
-        if classify_line(text) == "byline" or bylines.is_place_byline(text) or bylines.is_bare_name(text):
-            found.append(text)
+        for text in _meta_parts(block.text):
+            if classify_line(text) == "byline" or bylines.is_place_byline(text) or bylines.is_bare_name(text):
+                found.append(text)
     return found
+
+
+_META_SEPARATORS: Final = re.compile(r"\s*[|•·]\s*")
+
+
+def _meta_parts(text: str) -> list[str]:
+    """The parts of one metadata row under a headline ("name | date", "بقلم X 11/08/2015 10:22"): split at its
+    separators, each without the date it shows."""
+    parts = []
+    for part in _META_SEPARATORS.split(text):
+        if any(ch.isdigit() for ch in part) and (parsed := parse_dateline(part)) is not None:
+            part = part.replace(parsed.matched, " ")
+        if part := " ".join(part.split()).strip(" -–—،,"):
+            parts.append(part)
+    return parts
 
 
 def find_authors(
@@ -496,6 +511,8 @@ def find_source(window: list[Block], content: Content, byline_agency: str | None
         credit := bylines.source_in_text(content.paragraphs[0], content.paragraphs[-1])
     ):
         return credit
+    # The opening words of the text: the standfirst, else the first paragraph (a byline line kept as text before
+    # it means the report is not opened by the outlet's name).
     opening = content.lead or (content.paragraphs[0] if content.paragraphs else "")
     if outlet := bylines.outlet_in_lead(opening):
         return outlet, "text:lead-outlet"

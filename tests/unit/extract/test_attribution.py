@@ -3,7 +3,8 @@
 The line-level readers of ``naba.extract.bylines`` on credit, byline and lead forms Arabic news prints, and the
 whole extractor on ``eval/blind`` (36 pages in 6 templates, SaudiNewsNet text; labelled before the rules were
 written, see its README) with floors at the issue's targets: source ≥ 0.95, authors ≥ 0.90, every caption and
-boilerplate sample kept out.
+boilerplate sample kept out; and on ``eval/blind2`` (24 pages in 4 more templates, first scored by the finished
+rules) with floors at what was measured after its fixes.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import pytest
 from naba.extract import bylines
 from naba.extract.generic import extract_html
 
-BLIND = Path(__file__).resolve().parents[3] / "eval" / "blind"
-PAGES = sorted(BLIND.glob("*.gold.json"))
+EVAL = Path(__file__).resolve().parents[3] / "eval"
+PAGES = sorted((EVAL / "blind").glob("*.gold.json"))
+PAGES_2 = sorted((EVAL / "blind2").glob("*.gold.json"))
 
 
 @pytest.mark.parametrize(
@@ -102,6 +104,10 @@ def test_bylines_give_persons_only(byline: str, people: list[str], source: str |
 
 def test_place_bylines_need_a_place_or_agency_and_a_name() -> None:
     assert bylines.is_place_byline("لندن - د ب أ")
+    assert bylines.is_wire_byline("الخرطوم – سونا")
+    assert not bylines.is_wire_byline(
+        "جدة - سلطان العتيبي"
+    )  # a person: inside the text, that line stays text
     assert bylines.is_place_byline("مشاري الدوسري - الرياض")
     # A photo credit under a picture ("what it shows - agency") is no byline.
     assert not bylines.is_place_byline("أسواق مركزية في أبوظبي - وام")
@@ -122,14 +128,18 @@ def _folded(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="module")
-def blind() -> list[tuple[dict[str, Any], Any]]:
+def _extract_all(paths: list[Path]) -> list[tuple[dict[str, Any], Any]]:
     out = []
-    for path in PAGES:
+    for path in paths:
         gold = json.loads(path.read_text(encoding="utf-8"))
         html = path.with_name(path.name.removesuffix(".gold.json") + ".html").read_bytes()
         out.append((gold, _extract(gold, html)))
     return out
+
+
+@pytest.fixture(scope="module")
+def blind() -> list[tuple[dict[str, Any], Any]]:
+    return _extract_all(PAGES)
 
 
 def test_the_blind_set_is_present() -> None:
@@ -161,3 +171,18 @@ def test_a_linked_credit_is_no_related_headline(blind: list[tuple[dict[str, Any]
     for gold, art in linked:
         assert art.original_source == gold["original_source"]
         assert not any("رابط الخبر" in h for h in art.related_headlines)
+
+
+def test_second_blind_set_floors() -> None:
+    pages = _extract_all(PAGES_2)
+    assert len(pages) == 24
+    source_right = sum((art.original_source or None) == gold["original_source"] for gold, art in pages)
+    authors_right = sum(set(art.authors) == set(gold["authors"]) for gold, art in pages)
+    # First score (before any change for this set): sources 19/24, authors 16/24, 3 captions and 6 print footers kept. After the
+    # general fixes (metadata rows "name | date" under the headline, short captions ending with a full stop,
+    # wire bylines): 23/24 and 21/24; the rest are bylines on a print page whose <h2> headline naba misses.
+    assert source_right >= 23
+    assert authors_right >= 21
+    for gold, art in pages:
+        text = _folded(" ".join(art.paragraphs))
+        assert not [c for c in gold["boilerplate_samples"] if _folded(c) in text], gold["id"]
