@@ -123,13 +123,19 @@ def progress(label: str, enabled: bool) -> Iterator[EngineProgress | None]:
 
 
 def open_engine(
-    settings: Settings, *, sync_index: bool = True, wait: bool = True, create: bool = False
+    settings: Settings,
+    *,
+    sync_index: bool = True,
+    wait: bool = True,
+    create: bool = False,
+    read_only: bool = False,
 ) -> Naba:
     """The engine on the database of ``settings`` (a context manager). ``sync_index`` catches the search index
     up first (see :meth:`naba.engine.naba.Naba.open`); the index is opened only when a command uses it.
 
     Only commands that store articles or sources pass ``create``: a read command on a path with no database
-    says so and exits, instead of creating an empty one and answering "0 results"."""
+    says so and exits, instead of creating an empty one and answering "0 results". Commands that only read
+    pass ``read_only``: their connection never writes (see :meth:`naba.engine.naba.Naba.open`)."""
     if not create and not Path(settings.db).exists():
         fail(f"no naba database at {settings.db}: run `make demo` (or `naba ingest PATH`), or pass --db")
-    return Naba.open(settings, sync_index=sync_index, wait=wait)
+    return Naba.open(settings, sync_index=sync_index, wait=wait, read_only=read_only)

@@ -94,7 +94,7 @@ def stats(settings: Settings, as_json: bool) -> None:
     """What the database holds, and how far the search index and the understanding lag behind it."""
 
     def read_stats() -> dict[str, Any]:
-        with open_engine(settings, sync_index=False) as naba:
+        with open_engine(settings, sync_index=False, read_only=True) as naba:
             return naba.stats()
 
     data = run(read_stats)
@@ -111,7 +111,7 @@ def stats(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def failures(settings: Settings, limit: int, as_json: bool) -> None:
     """List recorded failures, newest first."""
-    with open_engine(settings, sync_index=False) as naba:
+    with open_engine(settings, sync_index=False, read_only=True) as naba:
         rows = naba.store.failures(limit=limit)
     if as_json:
         emit([_failure_json(f) for f in rows])

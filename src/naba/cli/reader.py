@@ -33,7 +33,8 @@ _FETCH_LOGGERS = ("naba.sources", "naba.engine.poll", "naba.engine.watch")
 def serve(settings: Settings, host: str | None, port: int | None) -> None:
     """Serve the web reader."""
     # The reader answers at once; the follower brings the index up to the database in the background.
-    naba = run(lambda: open_engine(settings, sync_index=False))
+    # Pages read through a read-only connection; the follower writes the index (and its watermark) itself.
+    naba = run(lambda: open_engine(settings, sync_index=False, read_only=True))
     err.print(
         f"naba reader on http://{host or settings.host}:{port or settings.port}/  ({naba.store.count()} articles)"
     )

@@ -41,7 +41,7 @@ def understand(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def stories(settings: Settings, limit: int, all_days: bool, as_json: bool) -> None:
     """The latest day's stories, ranked by outlets, size and recency."""
-    with open_engine(settings, sync_index=False) as naba:
+    with open_engine(settings, sync_index=False, read_only=True) as naba:
         data = views.top_stories(naba.store, limit, all_days=all_days)
     if as_json:
         emit(to_json(data))
@@ -56,7 +56,7 @@ def stories(settings: Settings, limit: int, all_days: bool, as_json: bool) -> No
 @click.pass_obj
 def story(settings: Settings, story_id: str, as_json: bool) -> None:
     """One story: headline, articles (copies folded into "also from"), outlets and thread."""
-    with open_engine(settings, sync_index=False) as naba:
+    with open_engine(settings, sync_index=False, read_only=True) as naba:
         data = views.story_view(naba.store, story_id)
     if data is None:
         fail(f"no story {story_id}")
@@ -87,7 +87,7 @@ def related(settings: Settings, url_or_id: str, limit: int, deep: bool, as_json:
     """Articles related to one article (by id or URL), each with its reason."""
 
     def find() -> RelatedView | None:
-        with open_engine(settings, sync_index=False) as naba:
+        with open_engine(settings, sync_index=False, read_only=True) as naba:
             return views.related_view(naba, url_or_id, limit, deep=deep)
 
     found = run(find)
@@ -114,7 +114,7 @@ def entities(
 ) -> None:
     """The latest day's entities ranked by stories and outlets; with NAME, that entity's articles and stories."""
     data: EntitiesView | EntityDetail | None
-    with open_engine(settings, sync_index=False) as naba:
+    with open_engine(settings, sync_index=False, read_only=True) as naba:
         if name is not None:
             data = views.entity_detail(naba.store, name)
         else:

@@ -47,10 +47,14 @@ class Naba:
         self.search_index = SearchIndexProjection(settings, store, self.analyzer.name, index)
 
     @classmethod
-    def open(cls, settings: Any, *, sync_index: bool = True, wait: bool = True) -> Self:
+    def open(
+        cls, settings: Any, *, sync_index: bool = True, wait: bool = True, read_only: bool = False
+    ) -> Self:
         """Open the database of ``settings`` (the one way to open it); ``sync_index`` catches the index up
-        (waiting for the index writer, or with ``wait=False`` leaving it to the process that holds it)."""
-        naba = cls(settings, SQLiteStore(settings.db))
+        (waiting for the index writer, or with ``wait=False`` leaving it to the process that holds it).
+        ``read_only``: a reader's connection (the reader's pages, read commands), which never takes the
+        write lock, so it neither waits for writers nor makes them wait (SQLite in WAL mode)."""
+        naba = cls(settings, SQLiteStore(settings.db, read_only=read_only))
         if sync_index:
             naba.sync_index(wait=wait)
         return naba

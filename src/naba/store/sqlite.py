@@ -89,7 +89,9 @@ class SQLiteStore(UnderstandingTables, SourceTables):
             self._db = self._connect()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        if not read_only:
+        if read_only:
+            self._check_schema()
+        else:
             self._migrate()
 
     def _connect(self) -> sqlite3.Connection:
@@ -130,6 +132,18 @@ class SQLiteStore(UnderstandingTables, SourceTables):
                     if statement.strip():
                         self._db.execute(statement)
                 self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, _now()))
+
+    def _check_schema(self) -> None:
+        """A read-only connection cannot migrate: a file behind this naba's schema is named, never half-read."""
+        try:
+            missing = set(MIGRATIONS) - self._applied_migrations()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a naba database ({exc})") from exc
+        if missing:
+            raise StoreError(
+                f"{self.path} lacks schema migrations {sorted(missing)}: open it once with a command that writes "
+                "(e.g. `naba understand`) to bring it up to date"
+            )
 
     def _applied_migrations(self) -> set[int]:
         return {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
