@@ -16,8 +16,8 @@ Cascades (first rule that yields wins unless stated):
 * **original_source**: credit line ("المصدر:", "رابط الخبر بـ…", "نقلا عن …", "(واس)", "(الاقتصادية)"), agency in
   the byline, wire credit in the text, then an outlet named by the opening words ("نشر موقع …") (``bylines``).
 * **tags**: the list after a "كلمات دلالية" / "الوسوم" / "كلمات البحث" label, else a tag-classed element's
-  links, else ``rel=tag`` links, else meta keywords / article:tag / JSON-LD keywords unless they are just the
-  title's words.
+  links, else ``rel=tag`` links, else "#…" links to the site's tag pages, else meta keywords / article:tag /
+  JSON-LD keywords unless they are just the title's words.
 """
 
 from __future__ import annotations
@@ -556,7 +556,20 @@ def find_tags(
     ]
     if rel_tags:
         return _clean_tags(rel_tags), "rel=tag"
+    hashtags = [
+        text
+        for a in root.iter("a")
+        if (text := " ".join(a.text_content().split())).startswith("#")
+        and _TAG_HREF.search(a.get("href") or "")
+        and not _in_furniture(a)
+    ]
+    if hashtags:
+        return _clean_tags(hashtags), "links:#tag"
     return _meta_tags(head, title, names)
+
+
+# A hashtag link's target: the site's tag listing ("/tags/x", "/tag/x", "/hashtag/x").
+_TAG_HREF: Final = re.compile(r"/(?:tags?|hashtags?)/", re.IGNORECASE)
 
 
 def _meta_tags(head: HeadData, title: str, names: frozenset[str]) -> tuple[tuple[str, ...], str]:

@@ -154,6 +154,8 @@ def test_blind_pages_meet_the_attribution_targets(blind: list[tuple[dict[str, An
     # text, as the dev set's gold wants for bylines inside the text; see the README's extraction section).
     assert source_right / len(blind) >= 0.95
     assert authors_right / len(blind) >= 0.90
+    # Hashtag links to the site's tag pages ("#كبير" → /tags/…) are the tags when nothing labels them.
+    assert all(list(art.tags) == gold["tags"] for gold, art in blind)
 
 
 def test_blind_pages_keep_every_caption_out(blind: list[tuple[dict[str, Any], Any]]) -> None:
