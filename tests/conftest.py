@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from naba.config import Settings, load_settings
+from tests.pg_server import PgServer, Unavailable
+from tests.pg_server import start as start_pg
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
@@ -33,3 +36,29 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def one_day_zip() -> Path:
     return need_shared(CORPUS / "2015-08-02.zip")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throwaway PostgreSQL cluster for the whole test session (tests/pg_server.py); each test creates
+    its own database in it. Without server binaries or the driver: a skip with the reason, a failure in CI."""
+    try:
+        import psycopg  # noqa: F401
+
+        server = start_pg()
+    except (ImportError, Unavailable) as exc:
+        message = f"PostgreSQL tests need a server and the driver: {exc}"
+        if IN_CI:
+            pytest.fail(message)
+        print(f"\nSKIP: {message}")
+        pytest.skip(message)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> str:
+    """A new empty database on the session's PostgreSQL server."""
+    return pg_server.create_database()

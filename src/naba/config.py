@@ -37,7 +37,12 @@ def _bool(value: str) -> bool:
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("db", str, "naba.db", "Path of the SQLite database file (the source of truth)."),
+        Setting(
+            "db",
+            str,
+            "naba.db",
+            "The database (the source of truth): a SQLite file path, or a postgresql:// URL.",
+        ),
         Setting(
             "index_dir",
             str,
@@ -141,7 +146,12 @@ class Settings:
 
     @property
     def index_path(self) -> Path:
-        return Path(self.index_dir) if self.index_dir else Path(self.db + ".index")
+        """The tantivy folder; a database URL has no folder beside it, so it needs ``index_dir``."""
+        if self.index_dir:
+            return Path(self.index_dir)
+        if "://" in self.db:
+            raise ConfigError("a database URL has no folder beside it for a search index: set index_dir")
+        return Path(self.db + ".index")
 
 
 ERROR_POLICIES = ("raise", "record", "skip")

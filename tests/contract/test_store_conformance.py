@@ -3,7 +3,8 @@ UnderstandingReader, SourceStore) that every backend must pass, checked with rea
 
 Each test takes ``store_factory``: ``open_store(name)`` opens a handle on the database ``name`` of the test
 (the same name twice gives two handles on one database, as two processes would have). A backend joins the
-suite by adding a parameter to :func:`store_factory` (SQLite today; PostgreSQL next).
+suite by adding a parameter to :func:`store_factory`: SQLite, and PostgreSQL on the session's throwaway server
+(``tests/pg_server.py``; skipped with the reason printed when it cannot start, a failure under ``CI=true``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import CORPUS, need_shared
+from tests.pg_server import PgServer
 from tests.unit.store.test_sqlite import make_article
 
 from naba.config import load_settings
 from naba.engine.understand import understand
 from naba.sources.files import read_inputs
 from naba.store.base import Store
+from naba.store.postgres import PostgresStore
 from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem
 from naba.store.sqlite import SQLiteStore
 from naba.types import Article, ArticleId, SourceSpec, StageFailure, StoreOutcome
@@ -41,13 +44,25 @@ def _sqlite(tmp_path: Path) -> OpenStore:
     return open_store
 
 
-BACKENDS: dict[str, Callable[[Path], OpenStore]] = {"sqlite": _sqlite}
+def _postgres(request: pytest.FixtureRequest) -> OpenStore:
+    server: PgServer = request.getfixturevalue("pg_server")
+    urls: dict[str, str] = {}
+
+    def open_store(name: str) -> Store:
+        if name not in urls:
+            urls[name] = server.create_database()
+        return PostgresStore(urls[name], migrate=True)
+
+    return open_store
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+BACKENDS = ("postgres", "sqlite")
+
+
+@pytest.fixture(params=BACKENDS)
 def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenStore]:
     opened: list[Store] = []
-    make = BACKENDS[request.param](tmp_path)
+    make = _sqlite(tmp_path) if request.param == "sqlite" else _postgres(request)
 
     def open_store(name: str = "main") -> Store:
         store = make(name)

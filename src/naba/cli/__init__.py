@@ -5,7 +5,7 @@ environment variables and the global options (``--db``, ``--analyzer``), resolve
 group of commands: :mod:`~naba.cli.ingest` (ingest, reindex, stats, failures), :mod:`~naba.cli.extract`
 (parse, extract), :mod:`~naba.cli.search`, :mod:`~naba.cli.understand` (understand, stories, story, related,
 entities), :mod:`~naba.cli.fetch` (fetch, watch), :mod:`~naba.cli.sources` (the ``sources`` group) and
-:mod:`~naba.cli.reader` (serve, demo); :mod:`~naba.cli.common` holds what they share.
+:mod:`~naba.cli.reader` (serve, demo), :mod:`~naba.cli.stores` (migrate, migrate-store); :mod:`~naba.cli.common` holds what they share.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from naba.cli.ingest import failures, ingest, reindex, stats
 from naba.cli.reader import demo, serve
 from naba.cli.search import search
 from naba.cli.sources import sources
+from naba.cli.stores import migrate
 from naba.cli.understand import entities, related, stories, story, understand
 from naba.config import load_settings
 from naba.errors import NabaError
@@ -48,7 +49,7 @@ class _JsonLogFormatter(logging.Formatter):
 
 @click.group()
 @click.version_option(__version__, prog_name="naba")
-@click.option("--db", envvar="NABA_DB", help="SQLite database file (default: naba.db).")
+@click.option("--db", envvar="NABA_DB", help="SQLite file or postgresql:// URL (default: naba.db).")
 @click.option("--analyzer", help="Analyzer preset (default: ar-search-v1).")
 @click.option("--error-policy", type=click.Choice(["raise", "record", "skip"]), help="On bad input.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logs.")
@@ -91,5 +92,6 @@ for _command in (
     fetch,
     watch,
     sources,
+    migrate,
 ):
     main.add_command(_command)

@@ -8,7 +8,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -28,6 +27,7 @@ from naba.config import Settings
 from naba.engine.naba import Naba
 from naba.engine.progress import Progress as EngineProgress
 from naba.errors import NabaError
+from naba.store.backends import check_db, exists
 
 T = TypeVar("T")
 err = Console(stderr=True)
@@ -135,7 +135,11 @@ def open_engine(
 
     Only commands that store articles or sources pass ``create``: a read command on a path with no database
     says so and exits, instead of creating an empty one and answering "0 results". Commands that only read
-    pass ``read_only``: their connection never writes (see :meth:`naba.engine.naba.Naba.open`)."""
-    if not create and not Path(settings.db).exists():
+    pass ``read_only``: their connection never writes, nor migrates (see :meth:`naba.engine.naba.Naba.open`)."""
+    try:
+        check_db(settings.db)
+    except NabaError as exc:
+        fail(str(exc))
+    if not create and not exists(settings.db):
         fail(f"no naba database at {settings.db}: run `make demo` (or `naba ingest PATH`), or pass --db")
-    return Naba.open(settings, sync_index=sync_index, wait=wait, read_only=read_only)
+    return run(lambda: Naba.open(settings, sync_index=sync_index, wait=wait, read_only=read_only))

@@ -14,6 +14,7 @@ from naba.cli.common import emit, err, open_engine, progress, run
 from naba.config import Settings
 from naba.engine.ingest import IngestReport
 from naba.sources.warc import WarcFilter
+from naba.store.backends import display
 from naba.types import StageFailure
 
 _SUMMARY_COLUMNS = ("read", "stored", "updated", "unchanged", "skipped", "failed", "seconds")
@@ -63,7 +64,7 @@ def ingest(
     if as_json:
         emit(report.as_dict())
         return
-    table = Table(title=f"ingest into {settings.db}")
+    table = Table(title=f"ingest into {display(settings.db)}")
     for column in _SUMMARY_COLUMNS:
         table.add_column(column, justify="right")
     data = report.as_dict()

@@ -18,6 +18,7 @@ from naba.config import Settings
 from naba.engine.naba import IndexFollower
 from naba.engine.sources import followed_sources, import_sources
 from naba.engine.watch import run_watch
+from naba.store.backends import is_url
 from naba.web.app import serve as serve_app
 
 DEMO_ITEMS_PER_SOURCE = 15
@@ -83,7 +84,8 @@ def _understanding_behind(settings: Settings) -> bool:
 
 
 def _understand_in_background(settings: Settings) -> subprocess.Popen[bytes]:
-    log_path = Path(settings.db + ".understand.log")
+    # A database URL is no place for a file: the log goes to the working folder.
+    log_path = Path("naba.understand.log" if is_url(settings.db) else settings.db + ".understand.log")
     err.print(f"finding stories in the background (progress in {log_path}; the reader fills in as it goes)")
     with log_path.open("ab") as log_file:
         return subprocess.Popen(

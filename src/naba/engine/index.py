@@ -27,9 +27,10 @@ from typing import Any, Protocol
 from naba.engine.analysis import AnalysisPool
 from naba.engine.progress import Progress
 from naba.engine.workers import worker_count
+from naba.search.base import SearchIndex
 from naba.search.tantivy_index import TantivyIndex
 from naba.store.base import ArticleLog, StateStore, StoredArticle
-from naba.store.leases import Lease
+from naba.store.leases import ExclusiveLease, Lease
 from naba.types import AnalyzedArticle, Article
 
 log = logging.getLogger(__name__)
@@ -64,18 +65,26 @@ class SearchIndexProjection:
     """The search index of one database, with its watermark and its writer lease (see the module contract)."""
 
     def __init__(
-        self, settings: Any, store: IndexedLog, analyzer_name: str, index: TantivyIndex | None = None
+        self,
+        settings: Any,
+        store: IndexedLog,
+        analyzer_name: str,
+        index: SearchIndex | None = None,
+        *,
+        lease: ExclusiveLease | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
         self.analyzer_name = analyzer_name
         self._index = index
         self._opening = threading.Lock()
-        self._lease = Lease(Path(str(settings.index_path) + ".lock"), "search index writer")
+        self._lease: ExclusiveLease = lease or Lease(
+            Path(str(settings.index_path) + ".lock"), "search index writer"
+        )
         self._seen_seq = -1
 
     @property
-    def index(self) -> TantivyIndex:
+    def index(self) -> SearchIndex:
         """The index, opened (and created) on first use."""
         with self._opening:
             if self._index is None:

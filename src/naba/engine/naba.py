@@ -24,12 +24,12 @@ from naba.engine.ingest import IngestReport, store_items
 from naba.engine.progress import Progress
 from naba.engine.understand import STATE_UNDERSTAND_SEQ, UnderstandReport, understand
 from naba.errors import NabaError, SearchError
+from naba.search.base import SearchIndex
 from naba.search.service import SearchService
-from naba.search.tantivy_index import TantivyIndex
 from naba.sources.files import read_inputs
+from naba.store.backends import display, is_postgres, lease_for, open_store
 from naba.store.base import Store
-from naba.store.leases import Lease
-from naba.store.sqlite import SQLiteStore
+from naba.store.leases import ExclusiveLease
 from naba.text.analyzer import get_analyzer
 from naba.types import InputItem, SearchQuery, SearchResults
 
@@ -39,12 +39,22 @@ log = logging.getLogger(__name__)
 class Naba:
     """The engine on one database: ingest, index, understand, search."""
 
-    def __init__(self, settings: Any, store: Store, index: TantivyIndex | None = None) -> None:
-        """``index``: an open search index, else the one of ``settings``, opened on first use."""
+    def __init__(
+        self,
+        settings: Any,
+        store: Store,
+        index: SearchIndex | None = None,
+        *,
+        index_lease: ExclusiveLease | None = None,
+    ) -> None:
+        """``index``: an open search index, else the tantivy folder of ``settings``, opened on first use;
+        ``index_lease``: who may write it (else a lease file beside the folder)."""
         self.settings = settings
         self.store = store
         self.analyzer = get_analyzer(settings.analyzer)
-        self.search_index = SearchIndexProjection(settings, store, self.analyzer.name, index)
+        self.search_index = SearchIndexProjection(
+            settings, store, self.analyzer.name, index, lease=index_lease
+        )
 
     @classmethod
     def open(
@@ -53,14 +63,32 @@ class Naba:
         """Open the database of ``settings`` (the one way to open it); ``sync_index`` catches the index up
         (waiting for the index writer, or with ``wait=False`` leaving it to the process that holds it).
         ``read_only``: a reader's connection (the reader's pages, read commands), which never takes the
-        write lock, so it neither waits for writers nor makes them wait (SQLite in WAL mode)."""
-        naba = cls(settings, SQLiteStore(settings.db, read_only=read_only))
+        write lock, so it neither waits for writers nor makes them wait (SQLite in WAL mode), and never
+        migrates.
+
+        ``settings.db`` is a SQLite file or a ``postgresql://`` URL (:mod:`naba.store.backends`). On
+        PostgreSQL the search projection lives in the same database (:mod:`naba.search.postgres`) and its
+        writer lease is an advisory lock; a read-only handle's sessions are read-only transactions."""
+        store = open_store(settings.db, read_only=read_only)
+        if is_postgres(settings.db):
+            from naba.search.postgres import PostgresSearchIndex
+            from naba.store.postgres import PostgresStore
+
+            assert isinstance(store, PostgresStore)
+            index = PostgresSearchIndex(
+                store.db, analyzer=settings.analyzer, title_boost=settings.title_boost
+            )
+            naba = cls(
+                settings, store, index, index_lease=lease_for(settings.db, "index", "search index writer")
+            )
+        else:
+            naba = cls(settings, store)
         if sync_index:
             naba.sync_index(wait=wait)
         return naba
 
     @property
-    def index(self) -> TantivyIndex:
+    def index(self) -> SearchIndex:
         """The search index (opened on first use: commands that only read the store never create it)."""
         return self.search_index.index
 
@@ -123,7 +151,7 @@ class Naba:
     def understand(self, progress: Progress | None = None) -> UnderstandReport:
         """Duplicates, stories, threads, entities and keywords of the articles stored since the last run."""
         # Two runs at once would both cluster the same new articles; the second waits, then finds little.
-        with Lease(Path(self.settings.db + ".understand.lock"), "understanding run").hold():
+        with lease_for(self.settings.db, "understand", "understanding run").hold():
             return understand(self.store, self.settings, self.analyzer.name, progress)
 
     # -- search ---------------------------------------------------------------------------------------
@@ -138,7 +166,7 @@ class Naba:
         counts = self.store.counts()
         understand_seq = int(self.store.get_state(STATE_UNDERSTAND_SEQ) or 0)
         return {
-            "db": str(self.settings.db),
+            "db": display(self.settings.db),
             **counts,
             "index_seq": self.index_seq(),
             "index_docs": self.index.count(),

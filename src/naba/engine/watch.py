@@ -26,14 +26,13 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final
 
 from naba.engine.fetch import http_client
 from naba.engine.naba import Naba
 from naba.engine.poll import MAX_ITEMS_PER_POLL, Poller, PollOutcome, Schedule
 from naba.errors import BusyError
-from naba.store.leases import Lease
+from naba.store.backends import display, lease_for
 
 log = logging.getLogger(__name__)
 
@@ -200,9 +199,11 @@ def run_watch(
     settings and :data:`~naba.engine.poll.MAX_ITEMS_PER_POLL`."""
 
     # Two watches on one database would poll the same sources at once: the second says so and stops.
-    lease = Lease(Path(settings.db + ".watch.lock"), "watch of this database")
+    lease = lease_for(settings.db, "watch", "watch of this database")
     if not lease.try_acquire():
-        raise BusyError(f"another naba watch is polling {settings.db} ({lease.holder()}); stop it first")
+        raise BusyError(
+            f"another naba watch is polling {display(settings.db)} ({lease.holder()}); stop it first"
+        )
 
     async def main() -> WatchReport:
         stop = asyncio.Event()

@@ -26,6 +26,7 @@ from naba.store.base import (
     StoryRow,
 )
 from naba.store.rows import UNDERSTANDING_COLUMNS, understanding_row
+from naba.store.sql import SqlConnection
 from naba.types import ArticleId
 
 # Top entities and keywords kept with each story (the reader shows them as chips; the CLI lists them).
@@ -74,7 +75,7 @@ def parse_story_keywords(raw: str) -> tuple[StoryKeyword, ...]:
 class EntityTables:
     """Reads and writes of the entity and keyword tables (mixed into the SQLite store)."""
 
-    _db: sqlite3.Connection
+    _db: SqlConnection
 
     def _resolve_story(self, story_id: str) -> str:  # provided by UnderstandingTables
         raise NotImplementedError

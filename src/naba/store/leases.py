@@ -12,8 +12,9 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Protocol
 
 from naba.errors import BusyError, StoreError
 
@@ -22,6 +23,26 @@ log = logging.getLogger(__name__)
 # How often a waiting process tries again, and says again that it waits.
 _POLL_SECONDS = 0.2
 _NOTICE_SECONDS = 10.0
+
+
+class ExclusiveLease(Protocol):
+    """A lease one process at a time holds: :class:`Lease` (a file), or the PostgreSQL store's advisory lock
+    (:class:`naba.store.postgres.leases.PgLease`)."""
+
+    what: str
+
+    @property
+    def held(self) -> bool: ...
+
+    def try_acquire(self) -> bool: ...
+
+    def acquire(self, timeout: float | None = None) -> None: ...
+
+    def release(self) -> None: ...
+
+    def holder(self) -> str: ...
+
+    def hold(self, *, wait: bool = True) -> AbstractContextManager[bool]: ...
 
 
 class Lease:

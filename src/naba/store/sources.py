@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from naba.store.sql import SqlConnection
 from naba.types import ArticleId, SourceSpec
 
 ITEM_STORED = "stored"
@@ -123,7 +124,7 @@ def _item(row: sqlite3.Row) -> SourceItem:
 class SourceTables:
     """Reads and writes of ``sources`` and ``source_items`` (mixed into the SQLite store)."""
 
-    _db: sqlite3.Connection
+    _db: SqlConnection
 
     def _transaction(self) -> Any:  # provided by SQLiteStore
         raise NotImplementedError
@@ -188,7 +189,7 @@ class SourceTables:
         with self._transaction():
             self._db.execute("DELETE FROM source_items WHERE source_id = ?", (source_id,))
             cursor = self._db.execute("DELETE FROM sources WHERE id = ?", (source_id,))
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     def set_source_enabled(self, source_id: int, enabled: bool) -> None:
         with self._transaction():

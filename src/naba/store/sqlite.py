@@ -82,6 +82,8 @@ def _now() -> str:
 class SQLiteStore(UnderstandingTables, SourceTables):
     """The :class:`naba.store.base.Store` on one SQLite file."""
 
+    _db: sqlite3.Connection
+
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
@@ -147,6 +149,13 @@ class SQLiteStore(UnderstandingTables, SourceTables):
 
     def _applied_migrations(self) -> set[int]:
         return {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
+
+    def applied_migrations(self) -> set[int]:
+        """The migrations this file has (none when it has no naba schema yet)."""
+        try:
+            return self._applied_migrations()
+        except sqlite3.OperationalError:
+            return set()
 
     def schema_version(self) -> int:
         row = self._db.execute("SELECT max(version) FROM schema_migrations").fetchone()
@@ -417,3 +426,8 @@ def _stored(row: sqlite3.Row) -> StoredArticle:
         ingested_at=dt.datetime.fromisoformat(row["ingested_at"]),
         change_seq=row["change_seq"],
     )
+
+
+# The row readers, shared with the PostgreSQL store (same columns, same JSON document).
+article_from_doc = _article
+stored_from_row = _stored

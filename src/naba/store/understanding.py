@@ -18,6 +18,7 @@ from typing import Any, Final
 from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, StoryRow, UnderstandBatch
 from naba.store.entities import EntityTables, parse_story_entities, parse_story_keywords
 from naba.store.rows import UNDERSTANDING_COLUMNS, understanding_row
+from naba.store.sql import SqlConnection
 from naba.types import ArticleId
 
 # Home-page ranking: score = (outlets + sqrt(size)) halved every RANK_HALF_LIFE behind the newest story.
@@ -63,7 +64,7 @@ def rank_score(row: StoryRow, newest: dt.datetime | None) -> float:
 class UnderstandingTables(EntityTables):
     """Reads and writes of the understanding tables (mixed into the SQLite store)."""
 
-    _db: sqlite3.Connection
+    _db: SqlConnection
 
     def _transaction(self) -> Any:  # provided by SQLiteStore
         raise NotImplementedError
