@@ -67,7 +67,9 @@ MAX_CREDIT_NAME_WORDS: Final = 4
 _ARABIC_WORD: Final = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u0652\u0640]+")
 _HANDLE: Final = re.compile(r"@|^[a-z0-9_.]+$")
 _SENTENCE_PUNCT: Final = re.compile(r"[.،؛؟!?:;]")
-_PARTS: Final = re.compile(r"\s+[-–—|/]+\s+|\s*[|]\s*")
+_PARTS: Final = re.compile(r"\s+[-–—ـ|/]+\s+|\s*[|]\s*")
+# "منال الأحمدي من جدة", "جون أوثرز من لندن": a name and the place it was filed from.
+_FROM_PLACE: Final = re.compile(r"^(?P<name>.+?)\s+(?:من|في)\s+(?P<place>\S+(?:\s\S+)?)$")
 _LEADING_PREFIX: Final = re.compile(
     r"^(?:" + "|".join(BYLINE_PREFIXES) + r")(?:\s*[:：\-–]\s*|\s+)", re.IGNORECASE
 )
@@ -262,28 +264,47 @@ def outlet_in_lead(first: str) -> str | None:
 
 
 def is_bare_name(text: str) -> bool:
-    """A person's name standing alone on a line ("رهف القحطاني", "ماجد بن سعيد الشهري", "تركي آل الشيخ"): two to
-    five Arabic words, none a function word, place or desk word, the first not definite; and a known given name
-    first, or a name particle inside, or a family nisba ("ال…ي") last."""
-    words = text.split()
-    if not 2 <= len(words) <= MAX_BARE_NAME_WORDS or len(text) > MAX_BYLINE_CHARS:
+    """A person's name standing alone on a line ("رهف القحطاني", "ماجد بن سعيد الشهري", "تركي آل الشيخ"), or two
+    joined by "و": two to five Arabic words, the first not definite and none a function word, place, desk word or
+    a word with a glued preposition ("بالفيصلي"); every later word a known given name or a particle, except a
+    definite family name last or after a particle; and a known given name first, or a particle inside, or a
+    family nisba ("ال…ي") last."""
+    if len(text) > MAX_BYLINE_CHARS:
         return False
-    if not all(_ARABIC_WORD.fullmatch(w) for w in words):
+    pair = _split_pair(text)
+    if len(pair) > 1:
+        return all(_one_bare_name(name) for name in pair)
+    return _one_bare_name(text)
+
+
+_GLUED_PREPOSITION: Final = ("بال", "لل", "وال", "فال", "كال")
+
+
+def _one_bare_name(text: str) -> bool:
+    words = text.split()
+    if not 2 <= len(words) <= MAX_BARE_NAME_WORDS or not all(_ARABIC_WORD.fullmatch(w) for w in words):
         return False
     keys = [fold_key(w) for w in words]
     if keys[0].startswith("ال") or keys[-1] in NAME_PARTICLES:
         return False
     for key in keys:
-        if key in DESK_WORDS or key in PLACES or key in AGENCIES:
+        if key in DESK_WORDS or key in PLACES or key in AGENCIES or key.startswith(_GLUED_PREPOSITION):
             return False
         if key in FUNCTION_WORDS and key not in NAME_PARTICLES:
             return False
-    family = keys[-1]
-    return (
-        keys[0] in GIVEN_NAMES
-        or any(k in NAME_PARTICLES for k in keys[1:-1])
-        or (family.startswith("ال") and family.endswith("ي") and len(family) > 4)
-    )
+    for i in range(1, len(keys)):
+        key = keys[i]
+        if key in NAME_PARTICLES or key in GIVEN_NAMES:
+            continue
+        last = i == len(keys) - 1
+        definite_ok = key.startswith("ال") and (last or keys[i - 1] in NAME_PARTICLES)
+        # A family name without the article ("فهد أحمد عطيف", "عبدالله فدعق") after a known given name; a word
+        # opening like a present-tense verb ("يعود", "تطلق") makes the line a headline, not a name.
+        family_ok = last and keys[0] in GIVEN_NAMES and not key.startswith(("ي", "ت", "ن"))
+        if not (definite_ok or family_ok):
+            return False
+    nisba = words[-1].startswith("ال") and words[-1].endswith("ي") and len(keys[-1]) > 4
+    return keys[0] in GIVEN_NAMES or any(k in NAME_PARTICLES for k in keys[1:-1]) or nisba
 
 
 def is_wire_byline(text: str) -> bool:
@@ -300,10 +321,12 @@ def is_wire_byline(text: str) -> bool:
 
 def is_place_byline(text: str) -> bool:
     """ "لندن - د ب أ", "جدة - سلطان العتيبي", "وعد السبيعي – الدمام", "SITE - هتان الشمري": two short parts, one a
-    known place or agency, or one a bare name."""
+    known place or agency, or one a bare name; or a bare name filed from a known place ("علي المقبلي من جدة")."""
     if len(text) > MAX_BYLINE_CHARS or re.search(r"[.،؟!]", text):
         return False
     parts = [p.strip(" -–—|:،,") for p in _PARTS.split(text.strip(" -–—|:،,"))]
+    if len(parts) == 1 and (name := _without_place(parts[0])) != parts[0]:
+        return is_bare_name(name)
     if len(parts) != 2 or not all(parts) or any(len(p.split()) > MAX_BARE_NAME_WORDS for p in parts):
         return False
     if any(ch.isdigit() for ch in text):
@@ -336,12 +359,13 @@ def split_byline(text: str, site_names: frozenset[str] = frozenset()) -> tuple[l
     parts = [p.strip(" -–—|:،,") for p in _PARTS.split(cleaned) if p.strip(" -–—|:،,")]
     source: str | None = None
     names: list[str] = []
+    parts = [_without_place(p) for p in parts]
     for part in parts:
         key = fold_key(part)
         if key in AGENCIES or key.strip("()") in AGENCIES:
             source = source or part.strip("()")
-        elif key in PLACES or matches_site(key, site_names):
-            continue
+        elif key in PLACES or matches_site(key, site_names) or publisher_by_name(part) is not None:
+            continue  # a place, the site itself, or an outlet ("اليوم ـ الرياض"): no person
         else:
             names.append(part)
     if len(names) > 1 and any(len(n.split()) > 1 for n in names):
@@ -352,6 +376,14 @@ def split_byline(text: str, site_names: frozenset[str] = frozenset()) -> tuple[l
     ]
     names = [n for n in names if _looks_like_name(n)]
     return names, source
+
+
+def _without_place(part: str) -> str:
+    """A byline part without the place it was filed from ("منال الأحمدي من جدة" → "منال الأحمدي")."""
+    match = _FROM_PLACE.match(part)
+    if match and fold_key(match["place"]) in PLACES:
+        return match["name"]
+    return part
 
 
 def _split_pair(name: str) -> list[str]:

@@ -77,6 +77,14 @@ def test_outlet_named_in_the_opening_words(opening: str, outlet: str | None) -> 
         ("محرر الموقع", False),
         ("جدة", False),
         ("أكد المدير العام أن", False),
+        ("فهد أحمد عطيف", True),  # a family name without the article after known given names
+        ("سارة المالكي ونايف القرني", True),  # two people
+        # Short headlines of SaudiNewsNet that the first version of the rule took for names:
+        ("دولة الخليج العظمى", False),
+        ("تراخي العمل الآثاري", False),
+        ("أسامة يعود بالفيصلي", False),
+        ("سعود الدوسري والرحيل المفاجئ", False),
+        ("جموع غفيرة تشيع الدوسري", False),
     ],
 )
 def test_bare_name_lines(line: str, is_name: bool) -> None:
@@ -96,6 +104,9 @@ def test_bare_name_lines(line: str, is_name: bool) -> None:
         ("نشر بواسطة: مدير الموقع", [], None),  # the site's account
         ("فريق التحرير", [], None),  # a desk
         ("صحيفة الديار", [], None),  # an outlet
+        ("اليوم ـ الرياض", [], None),  # an outlet's name and a place, the tatweel as the dash
+        ("أمين رزق ـ جدة", ["أمين رزق"], None),
+        ("كتب: منال الأحمدي من جدة", ["منال الأحمدي"], None),  # the place it was filed from is no name
     ],
 )
 def test_bylines_give_persons_only(byline: str, people: list[str], source: str | None) -> None:
