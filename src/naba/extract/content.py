@@ -271,8 +271,8 @@ def _is_picture(el: Any) -> bool:
 
 def is_caption(block: Block) -> bool:
     """A short text right after a picture: in the image's own block ("<div><img><br><font>…"), or the first text
-    after it elsewhere (the next table row, the next paragraph, a sibling ``<div>``) when it is no heading and
-    either shorter than a paragraph of prose or not ending a sentence."""
+    after it elsewhere (the next table row, the next paragraph, a sibling ``<div>``) when it is no heading or
+    all-bold subheading and either shorter than a paragraph of prose or not ending a sentence."""
     if len(block.text) > MAX_CAPTION_CHARS:
         return False
     if block.after_image:
@@ -280,7 +280,21 @@ def is_caption(block: Block) -> bool:
     return (
         block.image_before
         and block.owner.tag not in HEADING_TAGS
+        and not _bold_line(block)
         and (len(block.text) < PROSE_MIN_CHARS or not block.text.rstrip(' »"”)').endswith(_SENTENCE_END))
+    )
+
+
+def _bold_line(block: Block) -> bool:
+    """A paragraph that is all bold ("<p><strong>…</strong></p>"): a subheading, even right after a picture."""
+    owner = block.owner
+    children = [child for child in owner if isinstance(child.tag, str)]
+    return (
+        len(children) == 1
+        and children[0].tag in ("b", "strong")
+        and not (owner.text or "").strip()
+        and not (children[0].tail or "").strip()
+        and " ".join(children[0].text_content().split()) == block.text
     )
 
 

@@ -130,6 +130,42 @@ def test_a_dash_credit_ends_the_text_only_after_a_sentence() -> None:
     assert bylines.source_in_text("", "Next Previous عين اليوم – وكالات") is None
 
 
+_TEXT = [
+    "حذرت دراسة طبية أميركية من أن المعاناة لفترات طويلة من ارتفاع ضغط الدم المستمر خلال منتصف العمر قد تزيد "
+    "من خطر الإصابة بالخرف في مراحل لاحقة من الحياة.",
+    "وأوضح الباحثون أن النتائج تؤكد أهمية مراقبة ضغط الدم بانتظام لدى البالغين في منتصف العمر والعمل على خفضه.",
+]
+
+
+def _page(middle: str) -> bytes:
+    return (
+        '<html lang="ar"><head><meta charset="utf-8"><title>ارتفاع ضغط الدم يضاعف خطر الإصابة بالزهايمر</title>'
+        "</head><body><h1>ارتفاع ضغط الدم يضاعف خطر الإصابة بالزهايمر</h1><table><tr><td>"
+        f"<p>{_TEXT[0]}</p>{middle}<p>{_TEXT[1]}</p></td></tr></table></body></html>"
+    ).encode()
+
+
+def test_a_caption_in_the_next_table_row_is_no_body_text() -> None:
+    middle = (
+        '<table><tr><td><img src="/i/1.jpg" width="400"></td></tr>'
+        "<tr><td><font size=1>جانب من الفحوصات في أحد المستشفيات</font></td></tr></table>"
+    )
+    art = extract_html(_page(middle), url="http://example.org/a/1", source="test")
+    assert list(art.paragraphs) == _TEXT
+
+
+def test_a_bold_subheading_after_a_picture_stays() -> None:
+    middle = '<p><img src="/i/1.jpg" width="400"></p><p><strong>نتائج الدراسة</strong></p>'
+    art = extract_html(_page(middle), url="http://example.org/a/1", source="test")
+    assert "نتائج الدراسة" in art.paragraphs
+
+
+def test_an_icon_before_a_short_line_makes_no_caption() -> None:
+    middle = '<p><img src="/i/pdf.png" width="16" height="16"></p><p>تحميل التقرير كاملا</p>'
+    art = extract_html(_page(middle), url="http://example.org/a/1", source="test")
+    assert "تحميل التقرير كاملا" in art.paragraphs
+
+
 def _extract(gold: dict[str, Any], html: bytes) -> Any:
     fetched = dt.datetime.fromisoformat(gold["fetched_at"])
     return extract_html(html, url=gold["url"], source="blind", fetched_at=fetched)
