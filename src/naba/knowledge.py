@@ -130,7 +130,7 @@ class Term:
 # Each tagged file and the tags it may use (documented in the file's header).
 TAGGED_FILES: Mapping[str, frozenset[str]] = {
     "boilerplate.tsv": frozenset({"read-also", "ui", "label", "comments", "disclaimer"}),
-    "labels.tsv": frozenset({"byline", "source", "attribution", "update", "desk", "report-verb"}),
+    "labels.tsv": frozenset({"byline", "source", "attribution", "update", "desk", "report-verb", "link"}),
     "name-heads.tsv": frozenset({"org-head", "loc-head", "designator", "always-dropped", "outlet-type"}),
     "person-words.tsv": frozenset(
         {"given", "particle", "title", "honorific", "introducer", "ner", "ner-more"}

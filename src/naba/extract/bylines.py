@@ -203,6 +203,14 @@ def credit_of_line(text: str) -> str | None:
     return credit_name(rest)
 
 
+_LINK_LABELS: Final = tuple(fold_key(w) for w in knowledge.tagged("labels.tsv", "link"))
+
+
+def is_link_credit(text: str) -> bool:
+    """ "رابط الخبر بصحيفة عكاظ": a line that links the story at its source (labels.tsv, tag link)."""
+    return fold_key(text).lstrip(_CREDIT_PUNCT).startswith(_LINK_LABELS) and credit_of_line(text) is not None
+
+
 def credit_name(value: str) -> str | None:
     """A credited name as printed, without a glued preposition ("بصحيفة عكاظ" → "صحيفة عكاظ") or a descriptive
     adjective after it ("صحيفة الحياة اللندنية" → "صحيفة الحياة") unless the publisher is known by that name."""

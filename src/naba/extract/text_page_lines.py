@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Final, Literal
 
 from naba import knowledge
+from naba.extract import bylines
 from naba.extract.dates import parse_dateline
 from naba.extract.months import HIJRI_MONTHS, WEEKDAYS
 from naba.text.chars import INVISIBLE_MARKS
@@ -403,6 +404,17 @@ def _as_credit(line: str) -> Line | None:
     return None
 
 
+def _as_attribution(line: str) -> Line | None:
+    """A credit line that names an outlet ("نقلا عن صحيفة الوطن", "(الاقتصادية)", "رابط الخبر بصحيفة عكاظ", also
+    with the headline after a colon: "رابط الخبر بصحيفة الوئام: …"): attribution, never text or a headline
+    (:func:`naba.extract.bylines.credit_of_line`, the HTML extractor's reader)."""
+    credit = bylines.credit_of_line(line)
+    head, colon, _headline = line.partition(":")
+    if credit is None and colon and bylines.is_link_credit(head):
+        credit = bylines.credit_of_line(head)
+    return Line(LineKind.SOURCE, credit, "line:attribution") if credit else None
+
+
 def _is_boilerplate(line: str) -> bool:
     if len(line) <= SHARE_BAR_MAX_CHARS and _SHARE_RE.match(line):
         return True
@@ -413,7 +425,7 @@ def _is_boilerplate(line: str) -> bool:
 
 def classify(line: str, reference: dt.datetime | None) -> Line | None:
     """The kind of one line, by the registries in rule 2; ``None`` for boilerplate."""
-    for probe in (_as_marker, _as_label, _as_credit):
+    for probe in (_as_marker, _as_label, _as_credit, _as_attribution):
         found = probe(line)
         if found is not None:
             return found

@@ -235,3 +235,30 @@ def test_second_blind_set_floors() -> None:
     for gold, art in pages:
         text = _folded(" ".join(art.paragraphs))
         assert not [c for c in gold["boilerplate_samples"] if _folded(c) in text], gold["id"]
+
+
+_GLUED = """نقص حاد في المياه يضرب أحياء جنوب جدة
+تاريخ النشر: 11 أغسطس 2015
+اشتكى سكان عدد من الأحياء الواقعة جنوب محافظة جدة من انقطاع المياه عن منازلهم لأكثر من أسبوع، مطالبين الجهات المعنية بالتدخل العاجل.
+وأوضح عدد من السكان أنهم اضطروا إلى شراء المياه من الصهاريج بأسعار مرتفعة بسبب تأخر وصول الإمدادات.
+{last}
+"""
+
+
+@pytest.mark.parametrize(
+    ("last", "source"),
+    [
+        ("رابط الخبر بصحيفة عكاظ: نقص حاد في المياه يضرب أحياء جنوب جدة", "صحيفة عكاظ"),
+        ("رابط الخبر بصحيفة عكاظ", "صحيفة عكاظ"),
+        ("نقلا عن صحيفة المدينة", "صحيفة المدينة"),
+        ("(الاقتصادية)", "الاقتصادية"),
+    ],
+)
+def test_text_pages_read_the_same_credit_lines(last: str, source: str) -> None:
+    from naba.extract.text_pages import parse_text_page
+
+    page = parse_text_page(_GLUED.format(last=last), source="test")
+    article = page.articles[0]
+    assert article.original_source == source
+    assert len(article.body_paragraphs) == 2  # the credit line is attribution, not text
+    assert not page.related_headlines  # and not a related headline
