@@ -104,7 +104,11 @@ def is_credit_line(text: str) -> LineKind | None:
         return None
     if _SOURCE_LABEL.match(text):
         return "source"
-    return "agency" if len(text) <= 30 and is_agency(text) else None
+    if len(text) <= 30 and is_agency(text):
+        return "agency"
+    if credit_of_line(text) is None:
+        return None
+    return "agency" if _BRACKETED.match(text) else "source"
 
 
 def is_agency(text: str) -> bool:

@@ -262,3 +262,17 @@ def test_text_pages_read_the_same_credit_lines(last: str, source: str) -> None:
     assert article.original_source == source
     assert len(article.body_paragraphs) == 2  # the credit line is attribution, not text
     assert not page.related_headlines  # and not a related headline
+
+
+@pytest.mark.parametrize(
+    ("credit", "source"),
+    [("(الاقتصادية)", "الاقتصادية"), ("(واس)", "واس"), ("نقلا عن صحيفة الوطن", "صحيفة الوطن")],
+)
+def test_a_credit_dropped_with_page_furniture_is_still_the_source(credit: str, source: str) -> None:
+    # The credit sits in an element whose class marks it as page furniture ("source"): it never reaches the
+    # text, and is still read as the original source.
+    middle = f'<p class="news-source">{credit}</p>'
+    html = _page("").replace(b"</td></tr></table>", f"{middle}</td></tr></table>".encode())
+    art = extract_html(html, url="http://example.org/a/1", source="test")
+    assert list(art.paragraphs) == _TEXT
+    assert art.original_source == source
