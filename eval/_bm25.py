@@ -113,11 +113,13 @@ def mean(xs: Sequence[float]) -> float:
 SystemSearch = Callable[[str], list[str]]
 
 
-def open_system(corpus: Path) -> tuple[SystemSearch | None, str]:
-    """Ingest the corpus into a fresh naba store; return (search(query) -> urls, note). None when unavailable."""
+def open_system(corpus: Path, db: str | None = None) -> tuple[SystemSearch | None, str]:
+    """Ingest the corpus into a fresh naba store (or into ``db``: a SQLite file or a ``postgresql://`` URL, where
+    what is already there stays unchanged); return (search(query) -> urls, note). None when unavailable."""
     try:
         from naba.config import load_settings
         from naba.engine.naba import Naba
+        from naba.store.backends import display
         from naba.types import SearchQuery
     except (
         Exception
@@ -127,10 +129,10 @@ def open_system(corpus: Path) -> tuple[SystemSearch | None, str]:
     logging.getLogger("naba").setLevel(logging.ERROR)
     tmp = Path(tempfile.mkdtemp(prefix="naba-eval-"))
     try:
-        naba = Naba.open(load_settings({"db": str(tmp / "naba.db")}, environ={}))
+        naba = Naba.open(load_settings({"db": db or str(tmp / "naba.db")}, environ={}))
         t0 = time.perf_counter()
         naba.ingest([corpus])
-        note = f"ingest {time.perf_counter() - t0:.1f}s"
+        note = f"ingest {time.perf_counter() - t0:.1f}s" + (f" into {display(db)}" if db else "")
     except Exception as exc:
         return None, f"unavailable ({type(exc).__name__}: {exc})"
 

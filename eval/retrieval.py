@@ -1,6 +1,6 @@
 """Title-as-query retrieval over the whole corpus, scored on the stories-dev labels (see EVAL.md "Retrieval").
 
-Usage: ``.venv/bin/python eval/retrieval.py [--gold stories-dev.jsonl] [--corpus DIR] [--no-system]``
+Usage: ``.venv/bin/python eval/retrieval.py [--gold stories-dev.jsonl] [--corpus DIR] [--no-system] [--db FILE|URL] [--no-analyzers]``
 
 Queries are the titles of labeled articles whose story has >= 2 labeled articles; relevant = the other labeled
 articles of the story (hard variant: minus the query's own dup group; queries left with none are dropped). The
@@ -107,12 +107,16 @@ def main() -> None:
     ap.add_argument("--gold", type=Path, default=SHARED / "eval" / "stories-dev.jsonl")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--no-system", action="store_true", help="skip naba's own search (the system row)")
+    ap.add_argument(
+        "--db", help="naba database for the system row: a SQLite file or postgresql:// URL (default: a fresh file)"
+    )
+    ap.add_argument("--no-analyzers", action="store_true", help="only the system row (no bm25s analyzer rows)")
     args = ap.parse_args()
 
     docs = load_corpus(args.corpus)
     queries = load_queries(args.gold)
     rows: dict[str, dict[str, float]] = {}
-    for name, analyze in baselines().items():
+    for name, analyze in ({} if args.no_analyzers else baselines()).items():
         rows[name] = score_rankings(queries, engine_rankings(Engine(docs, analyze), docs, queries))
     print_table(
         f"Retrieval: {len(queries)} title queries over {len(docs)} articles (bm25s k1=1.5 b=0.75)", rows, KEYS
@@ -120,7 +124,7 @@ def main() -> None:
 
     system: dict[str, object] = {"system": "unavailable (--no-system)"}
     if not args.no_system:
-        search, note = open_system(args.corpus)
+        search, note = open_system(args.corpus, args.db)
         system = {"system": note}
         if search is not None:
             system.update(score_rankings(queries, system_rankings(search, queries)))

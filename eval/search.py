@@ -1,6 +1,6 @@
 """Short reader queries over the whole corpus, scored on graded judgments (see EVAL.md "Short queries").
 
-Usage: ``.venv/bin/python eval/search.py [--gold queries-dev.tsv] [--corpus DIR] [--no-system]``
+Usage: ``.venv/bin/python eval/search.py [--gold queries-dev.tsv] [--corpus DIR] [--no-system] [--db FILE|URL] [--no-analyzers]``
 (qrels are read beside the queries file: ``queries-X.tsv`` -> ``qrels-X.tsv``).
 
 Figures per system: ``ndcg10`` (unjudged = 0), ``condensed_ndcg10`` (unjudged removed before the cut, the
@@ -63,12 +63,16 @@ def main() -> None:
     ap.add_argument("--gold", type=Path, default=SHARED / "eval" / "queries-dev.tsv")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--no-system", action="store_true", help="skip naba's own search (the system row)")
+    ap.add_argument(
+        "--db", help="naba database for the system row: a SQLite file or postgresql:// URL (default: a fresh file)"
+    )
+    ap.add_argument("--no-analyzers", action="store_true", help="only the system row (no bm25s analyzer rows)")
     args = ap.parse_args()
 
     docs = load_corpus(args.corpus)
     queries, qrels = load_gold(args.gold)
     rows: dict[str, dict[str, float]] = {}
-    for name, analyze in baselines().items():
+    for name, analyze in ({} if args.no_analyzers else baselines()).items():
         engine = Engine(docs, analyze)
         rankings = {qid: [docs[i].url for i in top_k(engine.scores(q), DEPTH)] for qid, q in queries.items()}
         rows[name] = score_rankings(queries, qrels, rankings)
@@ -78,7 +82,7 @@ def main() -> None:
 
     system: dict[str, object] = {"system": "unavailable (--no-system)"}
     if not args.no_system:
-        search, note = open_system(args.corpus)
+        search, note = open_system(args.corpus, args.db)
         system = {"system": note}
         if search is not None:
             system.update(score_rankings(queries, qrels, {qid: search(q) for qid, q in queries.items()}))

@@ -24,7 +24,7 @@ from naba.cli.ingest import failures, ingest, reindex, stats
 from naba.cli.reader import demo, serve
 from naba.cli.search import search
 from naba.cli.sources import sources
-from naba.cli.stores import migrate
+from naba.cli.stores import migrate, migrate_store
 from naba.cli.understand import entities, related, stories, story, understand
 from naba.config import load_settings
 from naba.errors import NabaError
@@ -93,5 +93,6 @@ for _command in (
     watch,
     sources,
     migrate,
+    migrate_store,
 ):
     main.add_command(_command)

@@ -19,7 +19,8 @@ reaches PostgreSQL, exactly as for tantivy (the same versioned preset, the same 
   the phrase's own BM25); a phrase-only query ranks newest first.
   PostgreSQL keeps positions up to 16,383 and 256 per lexeme: a phrase past the 16,383rd token of a very long
   article is not found reliably.
-* Filters: publisher and the publication day range, on indexed columns.
+* Filters: publisher and the publication day range, on indexed columns; ``sort=date`` (newest first) and the
+  facets (matches per outlet and per UTC day) as the embedded engine gives them.
 
 Writes happen only in the index writer (the projection's lease), so the frequency tables have one writer.
 """
@@ -34,6 +35,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from naba.search.base import IndexHit, IndexResults, ParsedQuery
+from naba.search.tantivy_index import FACET_OUTLETS
 from naba.store.postgres.db import PgDatabase
 from naba.store.sqlite import published_timestamp
 from naba.types import AnalyzedArticle, ArticleId, SearchQuery
@@ -201,7 +203,8 @@ class PostgresSearchIndex:
         if query.date_to:
             where.append("d.published < %s")
             params.append(_day_start(query.date_to + dt.timedelta(days=1)))
-        if terms:
+        by_date = query.sort == "date"
+        if terms and not by_date:
             w_title, w_body, avg_title, avg_body = self._weights(terms)
             score = (
                 "(SELECT coalesce(sum(naba_bm25((d.title_tf ->> q.term)::float8, d.title_len, %s, q.wt) "
@@ -210,7 +213,7 @@ class PostgresSearchIndex:
             )
             score_params: list[Any] = [avg_title, avg_body, terms, w_title, w_body]
             order = "score DESC, d.id"
-        else:
+        else:  # newest first (articles without a date last); a phrase-only query too
             score, score_params, order = "0.0", [], "d.published DESC, d.id"
         sql = (
             f"SELECT d.id, {score} AS score, count(*) OVER () AS total FROM search_docs d "
@@ -219,7 +222,35 @@ class PostgresSearchIndex:
         rows = self._db.execute(sql, [*score_params, *params, query.limit, query.offset], raw=True).fetchall()
         total = int(rows[0][2]) if rows else self._count(where, params) if query.offset else 0
         hits = tuple(IndexHit(article_id=ArticleId(r[0]), score=float(r[1])) for r in rows)
-        return IndexResults(hits=hits, total=total)
+        if not query.facets or not total:
+            return IndexResults(hits=hits, total=total)
+        outlets, days = self._facets(where, params)
+        return IndexResults(hits=hits, total=total, outlets=outlets, days=days)
+
+    def _facets(self, where: list[str], params: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
+        """Every match counted by publisher (the FACET_OUTLETS largest) and by UTC day; articles without a
+        date or a publisher are left out of their facet (as the embedded engine does)."""
+        condition = " AND ".join(where)
+        outlets = {
+            str(r[0]): int(r[1])
+            for r in self._db.execute(
+                f"SELECT d.publisher, count(*) AS n FROM search_docs d WHERE {condition} "
+                "AND d.publisher IS NOT NULL AND d.publisher != '' GROUP BY d.publisher "
+                "ORDER BY n DESC, d.publisher LIMIT %s",
+                [*params, FACET_OUTLETS],
+                raw=True,
+            )
+        }
+        days = {
+            dt.datetime.fromtimestamp(int(r[0]) * 86400, dt.UTC).date().isoformat(): int(r[1])
+            for r in self._db.execute(
+                f"SELECT floor(d.published / 86400.0)::bigint AS day, count(*) FROM search_docs d "
+                f"WHERE {condition} AND d.published != %s GROUP BY day ORDER BY day",
+                [*params, _NO_DATE],
+                raw=True,
+            )
+        }
+        return outlets, days
 
     def _count(self, where: list[str], params: list[Any]) -> int:
         row = self._db.execute(

@@ -30,6 +30,7 @@ from typing import Any
 from naba.article_json import article_from_json, article_to_json
 from naba.errors import BusyError, StoreError
 from naba.store.base import SourceCount, StoredArticle
+from naba.store.copy import TableCopy, TableShape
 from naba.store.migrations import MIGRATIONS
 from naba.store.sources import SourceTables
 from naba.store.understanding import UnderstandingTables
@@ -79,7 +80,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(UnderstandingTables, SourceTables):
+class SQLiteStore(UnderstandingTables, SourceTables, TableCopy):
     """The :class:`naba.store.base.Store` on one SQLite file."""
 
     _db: sqlite3.Connection
@@ -364,6 +365,19 @@ class SQLiteStore(UnderstandingTables, SourceTables):
 
     def integrity_check(self) -> str:
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def table_shapes(self) -> dict[str, TableShape]:
+        """Every table with its columns and primary key (``naba migrate-store``)."""
+        names = [
+            str(r[0])
+            for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ]
+        shapes = {}
+        for name in names:
+            info = self._db.execute("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", (name,)).fetchall()
+            key = tuple(str(r[0]) for r in sorted((r for r in info if r[1]), key=lambda r: r[1]))
+            shapes[name] = TableShape(name, tuple(str(r[0]) for r in info), key)
+        return shapes
 
     def close(self) -> None:
         self._db.close()

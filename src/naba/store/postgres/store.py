@@ -24,6 +24,7 @@ from typing import Any
 from naba.article_json import article_to_json
 from naba.errors import StoreError
 from naba.store.base import SourceCount, StoredArticle, StoryRow
+from naba.store.copy import TableCopy, TableShape
 from naba.store.entities import ENTITY_POOL
 from naba.store.postgres.db import PgDatabase
 from naba.store.postgres.leases import application_name, lock_key
@@ -57,7 +58,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class PostgresStore(UnderstandingTables, SourceTables):
+class PostgresStore(UnderstandingTables, SourceTables, TableCopy):
     """The :class:`naba.store.base.Store` on a PostgreSQL database (``postgresql://…``)."""
 
     _db: PgDatabase
@@ -384,6 +385,33 @@ class PostgresStore(UnderstandingTables, SourceTables):
         found = [s for s in (self.story(i) for i in dict.fromkeys(ids)) if s is not None]
         far = dt.datetime.min.replace(tzinfo=dt.UTC)
         return sorted(found, key=lambda s: (s.last_seen or far, s.id), reverse=True)[:limit]
+
+    def table_shapes(self) -> dict[str, TableShape]:
+        """Every table with its columns and primary key (``naba migrate-store``)."""
+        rows = self._db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "ORDER BY table_name, ordinal_position",
+            raw=True,
+        ).fetchall()
+        columns: dict[str, list[str]] = {}
+        for table, column in rows:
+            columns.setdefault(str(table), []).append(str(column))
+        keys = self._db.primary_keys
+        return {t: TableShape(t, tuple(c), keys.get(t, ())) for t, c in sorted(columns.items())}
+
+    def finish_table(self, table: TableShape) -> None:
+        """Identity columns continue after the copied ids."""
+        for (column,) in self._db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = %s AND is_identity = 'YES'",
+            (table.name,),
+            raw=True,
+        ).fetchall():
+            self._db.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce((SELECT max({column}) FROM {table.name}), 0) + 1, false)",
+                (table.name, column),
+                raw=True,
+            )
 
     def close(self) -> None:
         self._db.close()
