@@ -364,24 +364,51 @@ def matches_site(key: str, site_names: frozenset[str]) -> bool:
     )
 
 
+# Byline parts: spaced dashes, bars, slashes and colons ("المدينة المنورة: عبدالعزيز الحربي"), a dash touching
+# Arabic letters on one side ("ابها- احمد الشيبان", "غزة-الوئام"), a spaced tatweel used as a dash.
+_BYLINE_PARTS: Final = re.compile(
+    r"\s*[|/:：]+\s*|\s+[-–—ـ]+\s*|\s*[-–—]+\s+|(?<=[\u0621-\u064a])[-–—](?=[\u0621-\u064a])"
+)
+# "عادل الماس (جدة)", "رويترز (ديار بكر)": a part and, in brackets after it, where it was filed from.
+_BRACKETED_TAIL: Final = re.compile(r"^(?P<part>[^()]*?)\s*[(]\s*(?P<inner>[^()]+?)\s*[)]$")
+
+
 def split_byline(text: str, site_names: frozenset[str] = frozenset()) -> tuple[list[str], str | None]:
-    """Person names and the original source in one byline string."""
+    """Person names and the original source in one byline string.
+
+    Parts are places, agencies (the source), the site or another outlet, or names. A place or an agency in
+    brackets after a part is read the same way. When a part was a place, an agency or an outlet, one-word parts
+    left are place names naba does not know ("تكساس - د ب أ"), and of two parts the one shaped like a person's
+    name wins over the other ("حفر الباطن - رمضان المتعب")."""
     cleaned = " ".join(text.split()).strip(" -–—|:،,")
     cleaned = _strip_prefix(fold_key(cleaned), cleaned).strip(" -–—|:،,")
-    parts = [p.strip(" -–—|:،,") for p in _PARTS.split(cleaned) if p.strip(" -–—|:،,")]
+    parts = [p.strip(" -–—|:،,") for p in _BYLINE_PARTS.split(cleaned) if p.strip(" -–—|:،,")]
     source: str | None = None
     names: list[str] = []
-    parts = [_without_place(p) for p in parts]
-    for part in parts:
+    context = False  # a part was a place, an agency or an outlet
+    for raw in parts:
+        part = _without_place(raw)
+        context = context or part != raw
+        if (tail := _BRACKETED_TAIL.match(part)) is not None and tail["part"]:
+            inner_key = fold_key(tail["inner"])
+            if inner_key in AGENCIES:
+                source = source or tail["inner"]
+            part, context = tail["part"].strip(" -–—|:،,"), True
         key = fold_key(part)
         if key in AGENCIES or key.strip("()") in AGENCIES:
             source = source or part.strip("()")
+            context = True
         elif key in PLACES or matches_site(key, site_names) or publisher_by_name(part) is not None:
-            continue  # a place, the site itself, or an outlet ("اليوم ـ الرياض"): no person
-        else:
+            context = True  # a place, the site itself, or an outlet ("اليوم ـ الرياض"): no person
+        elif part:
             names.append(part)
     if len(names) > 1 and any(len(n.split()) > 1 for n in names):
         names = [n for n in names if len(n.split()) > 1]
+    if context:
+        names = [n for n in names if len(n.split()) > 1]
+    if len(parts) == 2 and len(names) == 2:
+        shaped = [n for n in names if is_bare_name(n)]
+        names = shaped if len(shaped) == 1 else names
     # Only a part short enough to be one name is split; longer text is not a byline and _looks_like_name drops it.
     names = [
         n for part in names for n in (_split_pair(part) if len(part.split()) <= MAX_NAME_WORDS else [part])

@@ -107,6 +107,16 @@ def test_bare_name_lines(line: str, is_name: bool) -> None:
         ("اليوم ـ الرياض", [], None),  # an outlet's name and a place, the tatweel as the dash
         ("أمين رزق ـ جدة", ["أمين رزق"], None),
         ("كتب: منال الأحمدي من جدة", ["منال الأحمدي"], None),  # the place it was filed from is no name
+        # Bylines as SaudiNewsNet's outlets print them (the corpus's author field, 2015-08-09/10):
+        ("المدينة المنورة: عبدالعزيز الحربي", ["عبدالعزيز الحربي"], None),
+        ("عادل الماس (جدة)", ["عادل الماس"], None),
+        ("تكساس - د ب أ", [], "د ب أ"),  # a place naba does not know, next to an agency
+        ("كابول :(د ب أ)", [], "د ب أ"),
+        ("ابها- احمد الشيبان", ["احمد الشيبان"], None),
+        ("عبدالله الراجحي- سبق- جدة:", ["عبدالله الراجحي"], None),
+        ("سيدني – الرياض", [], None),  # a place and an outlet
+        ("عكاظ (مكة المكرمة)", [], None),
+        ("حاوره:محمود عيتاني (بيروت)", ["محمود عيتاني"], None),
     ],
 )
 def test_bylines_give_persons_only(byline: str, people: list[str], source: str | None) -> None:
