@@ -108,6 +108,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("watch_concurrency", int, 8, "Sources polled at once by `naba watch`."),
         Setting("watch_min_interval", float, 300.0, "Seconds between two polls of one source at least."),
         Setting("watch_max_interval", float, 6 * 3600.0, "Seconds between two polls of one source at most."),
+        Setting(
+            "watch_lease",
+            float,
+            600.0,
+            "PostgreSQL: seconds a watch worker holds the sources it polls; a dead worker's are due after it.",
+        ),
     )
 }
 
@@ -143,6 +149,7 @@ class Settings:
     watch_concurrency: int
     watch_min_interval: float
     watch_max_interval: float
+    watch_lease: float
 
     @property
     def index_path(self) -> Path:

@@ -13,6 +13,13 @@ Contract
 * ``once=True`` polls each due source once and returns (``make demo``, cron jobs, tests).
 * :func:`run_watch` is the whole ``naba watch`` run on the database of its settings: one engine, one HTTP
   client, SIGINT and SIGTERM set ``stop``.
+* Several workers (PostgreSQL only): on a SQLite file one watch at a time polls (a lease file; a second one
+  says who holds it and stops). On PostgreSQL any number of ``naba watch`` processes, on one machine or
+  many, share the sources: each *claims* the due sources it starts (``FOR UPDATE SKIP LOCKED``, their next
+  poll moved ``watch_lease`` seconds ahead, :class:`SharedSources`), so no source is polled by two workers
+  at once, and a dead worker's sources fall due again when its lease runs out. A stopped worker gives back
+  the claims it did not poll. Articles are upserted by id under the store's writer lock, so an item that
+  two sources serve is still stored once.
 """
 
 from __future__ import annotations
@@ -26,13 +33,14 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol, cast
 
 from naba.engine.fetch import http_client
 from naba.engine.naba import Naba
 from naba.engine.poll import MAX_ITEMS_PER_POLL, Poller, PollOutcome, Schedule
 from naba.errors import BusyError
-from naba.store.backends import display, lease_for
+from naba.store.backends import display, is_postgres, lease_for
+from naba.store.sources import SourceRow
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +50,14 @@ STOP_GRACE: Final = 10.0  # seconds
 RESCHEDULE_EVERY: Final = 1.0
 # Longest sleep between two looks at the schedule (sources added by another process are noticed).
 MAX_IDLE_SLEEP: Final = 60.0
+
+
+class SharedSources(Protocol):
+    """Sources claimed by one of several workers (see the module contract; the PostgreSQL store)."""
+
+    def claim_due_sources(self, now: dt.datetime, limit: int, hold_seconds: float) -> list[SourceRow]: ...
+
+    def release_claims(self, previous: dict[int, float]) -> None: ...
 
 
 @dataclass
@@ -85,20 +101,29 @@ async def watch(
     once: bool = False,
     on_poll: Callable[[PollOutcome], None] | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    shared: SharedSources | None = None,
+    lease_seconds: float = 600.0,
 ) -> WatchReport:
-    """Poll due sources until ``stop`` is set (or, with ``once``, until every due source was polled once)."""
+    """Poll due sources until ``stop`` is set (or, with ``once``, until every due source was polled once).
+
+    ``shared``: claim each source before polling it (several workers on one database, see the contract)."""
     started = time.monotonic()
     report = WatchReport()
     store = poller.naba.store
     running: dict[asyncio.Task[PollOutcome], int] = {}
     polled: set[int] = set()
+    claimed: dict[int, float] = {}  # source id -> its next poll before this worker claimed it
     last_index = time.monotonic()
     stopper: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
     try:
         while not stop.is_set():
             free = max(0, concurrency - len(running))
             busy = set(running.values()) | polled
-            due = [s for s in store.due_sources(now(), free + len(busy)) if s.id not in busy][:free]
+            if shared is None:
+                due = [s for s in store.due_sources(now(), free + len(busy)) if s.id not in busy][:free]
+            else:
+                due = shared.claim_due_sources(now(), free, lease_seconds) if free else []
+                claimed.update((s.id, s.next_poll_ts) for s in due)
             for source in due:
                 running[asyncio.create_task(poller.poll(source), name=source.url)] = source.id
                 if once:
@@ -115,13 +140,16 @@ async def watch(
             done, _ = await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             for task in list(running):
                 if task in done:
+                    claimed.pop(running[task], None)
                     _collect(task, running.pop(task), poller, report, on_poll)
             if time.monotonic() - last_index >= INDEX_EVERY:
                 # Another process holding the index writer catches these rows up; the final sync waits.
                 poller.naba.sync_index(wait=False)
                 last_index = time.monotonic()
         report.stopped = stop.is_set()
-        await _finish(running, poller, report, on_poll)
+        unfinished = await _finish(running, poller, report, on_poll)
+        if shared is not None:  # polls cut short wrote nothing: their sources are due again at once
+            shared.release_claims({i: claimed[i] for i in unfinished if i in claimed})
     finally:
         stopper.cancel()
         for task in running:
@@ -164,17 +192,20 @@ async def _finish(
     poller: Poller,
     report: WatchReport,
     on_poll: Callable[[PollOutcome], None] | None,
-) -> None:
+) -> list[int]:
+    """Let the polls in flight finish (for :data:`STOP_GRACE`); returns the sources of those cancelled."""
     if not running:
-        return
+        return []
     _, pending = await asyncio.wait(list(running), timeout=STOP_GRACE)
     for task in pending:
         task.cancel()
     if pending:
         await asyncio.wait(pending)
+    cancelled = [source_id for task, source_id in running.items() if task.cancelled()]
     for task, source_id in running.items():
         _collect(task, source_id, poller, report, on_poll)
     running.clear()
+    return cancelled
 
 
 async def _sleep_until_due(
@@ -198,9 +229,11 @@ def run_watch(
     or, with ``once``, until each due source was polled once. ``concurrency`` and ``max_items`` default to the
     settings and :data:`~naba.engine.poll.MAX_ITEMS_PER_POLL`."""
 
-    # Two watches on one database would poll the same sources at once: the second says so and stops.
+    # On SQLite two watches would poll the same sources at once: the second says so and stops. On PostgreSQL
+    # the workers share the sources by claiming each before polling it.
+    shared = is_postgres(settings.db)
     lease = lease_for(settings.db, "watch", "watch of this database")
-    if not lease.try_acquire():
+    if not shared and not lease.try_acquire():
         raise BusyError(
             f"another naba watch is polling {display(settings.db)} ({lease.holder()}); stop it first"
         )
@@ -220,6 +253,8 @@ def run_watch(
                     stop=stop,
                     once=once,
                     on_poll=on_poll,
+                    shared=cast(SharedSources, naba.store) if shared else None,
+                    lease_seconds=settings.watch_lease,
                 )
 
     try:

@@ -291,3 +291,8 @@ class SourceTables:
                 for i in items
             ],
         )  # fmt: skip
+
+
+# The row reader and column list, shared with the PostgreSQL store's claims (naba.store.postgres.store).
+source_from_row = _source
+SOURCE_COLUMNS = _SOURCE_COLUMNS

@@ -29,7 +29,7 @@ from naba.store.entities import ENTITY_POOL
 from naba.store.postgres.db import PgDatabase
 from naba.store.postgres.leases import application_name, lock_key
 from naba.store.postgres.schema import PG_MIGRATIONS
-from naba.store.sources import SourceTables
+from naba.store.sources import SOURCE_COLUMNS, SourceRow, SourceTables, source_from_row
 from naba.store.sqlite import article_from_doc, content_hash, published_timestamp
 from naba.store.sqlite import stored_from_row as _stored
 from naba.store.understanding import UnderstandingTables
@@ -372,6 +372,35 @@ class PostgresStore(UnderstandingTables, SourceTables, TableCopy):
                     "(SELECT 1 FROM sources o WHERE o.url = ? AND o.id != ?)",
                     (url, source_id, url, source_id),
                 )
+
+    # -- several watch workers ------------------------------------------------------------------------
+    def claim_due_sources(self, now: dt.datetime, limit: int, hold_seconds: float) -> list[SourceRow]:
+        """Take up to ``limit`` due sources for this worker: their rows are locked with ``FOR UPDATE SKIP
+        LOCKED`` (workers claiming at the same moment get different sources, and none waits) and their next
+        poll moved ``hold_seconds`` ahead, so no other worker polls them meanwhile. The poll's
+        ``record_poll`` sets the real next poll; a worker that dies holds them until ``hold_seconds`` pass.
+        Returns the rows as they were before the claim, most overdue first."""
+        with self._db.transaction():
+            rows = self._db.execute(
+                f"SELECT {SOURCE_COLUMNS} FROM sources WHERE enabled = 1 AND next_poll_ts <= %s "
+                "ORDER BY next_poll_ts, id LIMIT %s FOR UPDATE SKIP LOCKED",
+                (now.timestamp(), limit),
+                raw=True,
+            ).fetchall()
+            if rows:
+                self._db.execute(
+                    "UPDATE sources SET next_poll_ts = %s WHERE id = ANY(%s)",
+                    (now.timestamp() + hold_seconds, [r["id"] for r in rows]),
+                    raw=True,
+                )
+        return [source_from_row(r) for r in rows]
+
+    def release_claims(self, previous: dict[int, float]) -> None:
+        """Give back claimed sources that were not polled (a stopped worker): due again as before."""
+        if previous:
+            self._db.executemany(
+                "UPDATE sources SET next_poll_ts = ? WHERE id = ?", [(ts, i) for i, ts in previous.items()]
+            )
 
     def entity_stories(self, canonical: str, limit: int = 50) -> list[StoryRow]:
         ids = [
