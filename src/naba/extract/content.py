@@ -32,7 +32,7 @@ from typing import Any, Final
 
 from lxml import etree
 
-from naba.extract import boilerplate
+from naba.extract import boilerplate, bylines
 from naba.extract.bylines import LineKind, classify_line
 
 # A prose block is a real paragraph: long enough and mostly not links. 60 characters is about ten Arabic
@@ -285,6 +285,24 @@ def is_caption(block: Block) -> bool:
     )
 
 
+# Inline elements a byline is styled with when it opens the text ("<b>name</b><br><br>text…").
+_STYLE_TAGS: Final = frozenset(["b", "strong", "span", "font", "em", "i", "small", "u"])
+
+
+def _styled_byline(block: Block) -> bool:
+    """A name line opening the text, set apart by its own inline styling ("<b>تركي آل الشيخ</b>", "<span
+    class=writer>جدة - سلطان العتيبي</span>"): a byline. The same line as a plain paragraph, like the text after
+    it, stays text (the dev gold keeps a paper's own byline paragraph as text)."""
+    text = block.text
+    if not (bylines.is_bare_name(text) or bylines.is_place_byline(text)):
+        return False
+    owner = block.owner
+    return any(
+        el is not owner and el.tag in _STYLE_TAGS and " ".join(el.text_content().split()) == text
+        for el in owner.iter()
+    )
+
+
 def _bold_line(block: Block) -> bool:
     """A paragraph that is all bold ("<p><strong>…</strong></p>"): a subheading, even right after a picture."""
     owner = block.owner
@@ -436,6 +454,8 @@ def extract_content(root: Any, *, title: str = "") -> Content:
         kind = classify_line(block.text)
         if is_caption(block) and kind not in ("byline", "dateline"):
             continue  # a photo credit "(رويترز)" under a picture credits the picture, not the article
+        if kind is None and not any(p.is_prose() for p in paragraphs) and _styled_byline(block):
+            kind = "byline"
         if kind is not None:
             lines.append((kind, block.text))
             continue
