@@ -1,5 +1,8 @@
 """Train naba's CRF entity tagger on the first 90% of NewsFANE (never on the last 10%, the evaluation split).
 
+The neural tagger (the default of :func:`naba.enrich.entities.extract_entities` when ``DEFAULT_MODEL`` is
+``"neural"``) is trained by ``scripts/train_ner_neural.py``; ``scripts/train_ner.py --neural [ARGS]`` runs it.
+
 Usage:
     .venv/bin/python scripts/train_ner.py                       # train and write src/naba/data/ner-*
     .venv/bin/python scripts/train_ner.py --cv 3 --c1 0.05 0.1 --c2 0.01 0.05   # tune by CV inside the 90%
@@ -289,6 +292,13 @@ def cross_validate(
 
 
 def main() -> None:
+    if "--neural" in sys.argv:
+        sys.argv.remove("--neural")
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import train_ner_neural  # needs torch, a training-time extra
+
+        train_ner_neural.main()
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--out-dir", type=Path, default=DATA_DIR)

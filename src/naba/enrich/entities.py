@@ -25,7 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal, Protocol
 
+import numpy as np
+import numpy.typing as npt
 import pycrfsuite
+from threadpoolctl import ThreadpoolController
 
 from naba.enrich import gazetteers as gz
 from naba.enrich.aliases import AliasResolver
@@ -38,12 +41,17 @@ from naba.enrich.ner_features import (
     stack_features,
     word_forms,
 )
+from naba.enrich.ner_neural import TAGS as NEURAL_TAGS
+from naba.enrich.ner_neural import NeuralTagger, viterbi
 from naba.text.normalize import fold_key, normalize
 from naba.text.stopwords import STOPWORDS
 from naba.text.tokenize import TOKEN_RE
 
 EntityKind = Literal["PER", "LOC", "ORG"]
 MODEL_FILE: Final = "ner-crf.crfsuite"
+NEURAL_MODEL_FILE: Final = "ner-neural.npz"  # scripts/train_ner_neural.py (naba.enrich.ner_neural)
+# Which tagger extract_entities uses (one of MODELS; eval/ner.py --peers scores all of them in one run).
+DEFAULT_MODEL: Final = "neural"
 SECOND_MODEL_FILE: Final = "ner-crf2.crfsuite"  # the stacked second pass (ner_features.stack_features)
 CLUSTERS_FILE: Final = "ner-clusters.tsv"
 # Words and numbers as naba's tokenizer finds them; any other non-space character is a token of its own.
@@ -100,8 +108,113 @@ def load_clusters(path: Path) -> dict[str, str]:
     return table
 
 
-class CrfEntityExtractor:
-    """The shipped CRF tagger with gazetteer and title rules, and alias resolution."""
+class _DocumentTagger:
+    """What both taggers share: text -> sentences -> BIO tags (``tag_document``) -> entities."""
+
+    _resolver: AliasResolver
+
+    def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        raise NotImplementedError
+
+    def extract(self, text: str) -> list[Entity]:
+        found: list[Entity] = []
+        sentences = _sentences(text)
+        seen = {normalize(surface) for sentence in sentences for surface, _, _ in sentence}
+        all_tags = self.tag_document([[surface for surface, _, _ in sentence] for sentence in sentences])
+        for sentence, tags in zip(sentences, all_tags, strict=True):
+            for first, last, kind in sorted(spans(tags)):
+                found.append(self._entity(text, sentence[first:last], kind, seen))
+        return _link_person_mentions(found)
+
+    def _entity(self, text: str, toks: Sequence[tuple[str, int, int]], kind: str, seen: set[str]) -> Entity:
+        start, end = toks[0][1], toks[-1][2]
+        cut, restore = _proclitic_cut(toks[0][0], seen)
+        name = restore + " ".join(text[start + cut : end].split())
+        return Entity(name, self._resolver.canonical(name), _KINDS[kind], start + cut, end)
+
+
+@lru_cache(maxsize=1)
+def _single_thread_blas() -> None:
+    """Limit BLAS to one thread in this process (once). The network's matrix products are small (one
+    article at a time): with OpenBLAS's default of a thread per core they took 5x the CPU time and 3x the
+    wall time of one thread on the 2-core machine (measured on 40 SaudiNewsNet articles), and naba already
+    spreads articles over worker processes."""
+    ThreadpoolController().limit(limits=1, user_api="blas")
+
+
+class NeuralEntityExtractor(_DocumentTagger):
+    """The shipped neural tagger (:mod:`naba.enrich.ner_neural`, NumPy) with the same rules, document
+    propagation and alias resolution as the CRF."""
+
+    def __init__(
+        self, model: Path | None = None, resolver: AliasResolver | None = None, use_rules: bool = True
+    ) -> None:
+        self._model = NeuralTagger.load(model or _data_path(NEURAL_MODEL_FILE))
+        self._resolver = resolver or AliasResolver()
+        self._use_rules = use_rules
+        _single_thread_blas()
+
+    def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO tags of every sentence of one document: the network over the whole document, the rules per
+        sentence, then confident names propagated as for the CRF (:func:`_propagate`)."""
+        tagged: list[_Tagged] = []
+        for tokens, t in zip(sentences, self._model.tag_document(sentences), strict=True):
+            entity_prob = t.entity_prob
+            tags = apply_rules(tokens, t.tags, entity_prob) if self._use_rules and tokens else t.tags
+            tagged.append(_Tagged(tags, entity_prob, t.confidence(tags)))
+        return _propagate(sentences, tagged)
+
+
+class EnsembleEntityExtractor(_DocumentTagger):
+    """The neural tagger and the CRF together: their per-token tag posteriors averaged with equal weights
+    (fixed, not tuned), decoded by Viterbi under the BIO constraints, then the same rules, document
+    propagation and alias resolution."""
+
+    def __init__(self, resolver: AliasResolver | None = None, use_rules: bool = True) -> None:
+        self._neural = NeuralTagger.load(_data_path(NEURAL_MODEL_FILE))
+        _single_thread_blas()
+        self._crf = pycrfsuite.Tagger()
+        self._crf.open(str(_data_path(MODEL_FILE)))
+        self._labels = frozenset(self._crf.labels())
+        self._clusters = load_clusters(_data_path(CLUSTERS_FILE))
+        self._resolver = resolver or AliasResolver()
+        self._use_rules = use_rules
+        self._lock = threading.Lock()
+
+    def _crf_probs(self, tokens: Sequence[str], doc: Mapping[str, frozenset[str]]) -> npt.NDArray[np.float32]:
+        feats = sentence_features(tokens, self._clusters, doc)
+        with self._lock:  # a crfsuite tagger holds one sentence at a time
+            self._crf.set(feats)
+            rows = [
+                [self._crf.marginal(t, i) if t in self._labels else 0.0 for t in NEURAL_TAGS]
+                for i in range(len(tokens))
+            ]
+        return np.asarray(rows, np.float32)
+
+    def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        doc = document_context(sentences)
+        w = self._neural.weights
+        tagged: list[_Tagged] = []
+        for tokens, t in zip(sentences, self._neural.tag_document(sentences), strict=True):
+            if not tokens:
+                tagged.append(_Tagged([], [], []))
+                continue
+            probs = (self._crf_probs(tokens, doc) + t.probs) / 2
+            logp = np.log(np.maximum(probs, 1e-9))[None]
+            path = viterbi(logp, np.array([len(tokens)]), w["crf.trans"], w["crf.start"], w["crf.end"])[0]
+            tags = [NEURAL_TAGS[j] for j in path.tolist()]
+            entity_prob = [float(p) for p in 1.0 - probs[:, 0]]
+            if self._use_rules:
+                tags = apply_rules(tokens, tags, entity_prob)
+            confidence = [
+                float(probs[i, NEURAL_TAGS.index(x)]) if x in NEURAL_TAGS else 0.0 for i, x in enumerate(tags)
+            ]
+            tagged.append(_Tagged(tags, entity_prob, confidence))
+        return _propagate(sentences, tagged)
+
+
+class CrfEntityExtractor(_DocumentTagger):
+    """The CRF tagger with gazetteer and title rules, and alias resolution."""
 
     def __init__(
         self,
@@ -178,22 +291,6 @@ class CrfEntityExtractor:
         return _propagate(
             sentences, [self._tag(tokens, doc, st) for tokens, st in zip(sentences, stacked, strict=True)]
         )
-
-    def extract(self, text: str) -> list[Entity]:
-        found: list[Entity] = []
-        sentences = _sentences(text)
-        seen = {normalize(surface) for sentence in sentences for surface, _, _ in sentence}
-        all_tags = self.tag_document([[surface for surface, _, _ in sentence] for sentence in sentences])
-        for sentence, tags in zip(sentences, all_tags, strict=True):
-            for first, last, kind in sorted(spans(tags)):
-                found.append(self._entity(text, sentence[first:last], kind, seen))
-        return _link_person_mentions(found)
-
-    def _entity(self, text: str, toks: Sequence[tuple[str, int, int]], kind: str, seen: set[str]) -> Entity:
-        start, end = toks[0][1], toks[-1][2]
-        cut, restore = _proclitic_cut(toks[0][0], seen)
-        name = restore + " ".join(text[start + cut : end].split())
-        return Entity(name, self._resolver.canonical(name), _KINDS[kind], start + cut, end)
 
 
 def first_pass_output(tagger: pycrfsuite.Tagger, feats: Sequence[Sequence[str]]) -> FirstPass:
@@ -286,6 +383,11 @@ def _propagate(sentences: Sequence[Sequence[str]], tagged: Sequence[_Tagged]) ->
             new[i] = ("I-" if inside else "B-") + kind
         out.append(new)
     return out
+
+
+def sentence_tokens(text: str) -> list[list[tuple[str, int, int]]]:
+    """Tokens ``(surface, start, end)`` of ``text`` grouped into sentences, as the taggers read them."""
+    return _sentences(text)
 
 
 def _sentences(text: str) -> list[list[tuple[str, int, int]]]:
@@ -461,10 +563,25 @@ def _is_nisba(form: str) -> bool:
     return form.startswith("ال") and form.endswith(("ي", "يه", "يون", "يين"))
 
 
+AnyExtractor = CrfEntityExtractor | NeuralEntityExtractor | EnsembleEntityExtractor
+MODELS: Final = ("neural", "crf", "ensemble")
+
+
+def make_extractor(model: str = DEFAULT_MODEL, use_rules: bool = True) -> AnyExtractor:
+    """A tagger by name (one of :data:`MODELS`)."""
+    if model == "neural":
+        return NeuralEntityExtractor(use_rules=use_rules)
+    if model == "crf":
+        return CrfEntityExtractor(use_rules=use_rules)
+    if model == "ensemble":
+        return EnsembleEntityExtractor(use_rules=use_rules)
+    raise ValueError(f"unknown entity model {model!r} (one of {', '.join(MODELS)})")
+
+
 @lru_cache(maxsize=1)
-def default_extractor() -> CrfEntityExtractor:
+def default_extractor() -> AnyExtractor:
     """The shared default extractor (the model is loaded once per process)."""
-    return CrfEntityExtractor()
+    return make_extractor()
 
 
 def extract_entities(text: str, extractor: EntityExtractor | None = None) -> list[Entity]:

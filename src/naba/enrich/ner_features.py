@@ -231,7 +231,7 @@ def _stem(token: str) -> str:
     return _stemmer.stem(normalize_for_stemming(token))
 
 
-def _shape(token: str) -> str:
+def token_shape(token: str) -> str:
     if token.isdigit():
         return "digit"
     if not any(c.isalnum() for c in token):
@@ -261,7 +261,7 @@ def gazetteer_marks(tokens: Sequence[str]) -> list[str]:
     return marks
 
 
-def _lexical_flags(article: str, core: str) -> list[str]:
+def lexical_flags(article: str, core: str) -> list[str]:
     flags = []
     if article in gz.TITLES:
         flags.append("title")
@@ -294,14 +294,14 @@ def _token_features(token: str, gaz: str, clusters: Mapping[str, str]) -> list[s
         "x1=" + core[-1:],
         "x2=" + core[-2:],
         "x3=" + core[-3:],
-        "sh=" + _shape(token),
+        "sh=" + token_shape(token),
         "len=" + str(min(len(core), 8)),
         "g=" + gaz,
         "k=" + cluster,
         "kc=" + cluster.split("/")[0],
         "art=" + str(article.startswith("ال")),
     ]
-    feats.extend("f=" + f for f in _lexical_flags(article, core))
+    feats.extend("f=" + f for f in lexical_flags(article, core))
     if "shape" in EXTRA:
         feats.extend(_name_shape(norm, article, core))
     if "kmulti" in EXTRA:
@@ -344,9 +344,9 @@ def _context_features(offset: int, token: str, gaz: str, clusters: Mapping[str, 
     pre = f"{offset}:"
     feats = [pre + "w=" + norm, pre + "c=" + core, pre + "g=" + gaz]
     feats.append(pre + "k=" + _two_levels(clusters.get(norm, clusters.get(article, "-"))))
-    feats.extend(pre + "f=" + f for f in _lexical_flags(article, core))
+    feats.extend(pre + "f=" + f for f in lexical_flags(article, core))
     if abs(offset) == 1:
-        feats.extend((pre + "x2=" + core[-2:], pre + "sh=" + _shape(token)))
+        feats.extend((pre + "x2=" + core[-2:], pre + "sh=" + token_shape(token)))
         if "shape" in EXTRA and article in _NAME_PARTICLES:
             feats.append(pre + "n=particle")
         if "stats" in EXTRA:
