@@ -1,8 +1,8 @@
-"""Entity tagging time per 1,000 SaudiNewsNet articles: the neural tagger (NumPy) beside the CRF.
+"""Entity tagging time per 1,000 SaudiNewsNet articles: the neural tagger (NumPy), the CRF and their ensemble.
 
 Usage: ``.venv/bin/python bench/bench_ner.py [--corpus DIR] [--docs N]``
 
-Both taggers run in this one process, one after the other, on the same ``N`` article texts (title + body,
+All taggers run in this one process, one after the other, on the same ``N`` article texts (title + body,
 as :func:`naba.engine.terms.terms_of` gives them), through ``extract`` (tokenize, tag, rules, propagation,
 aliases); each is timed over two passes after a warm-up and the faster pass is kept. Reported: seconds per
 1,000 articles (wall and CPU of this process), tokens per second, and the 1-minute load average (figures
@@ -17,7 +17,7 @@ import os
 import time
 from pathlib import Path
 
-from naba.enrich.entities import make_extractor, sentence_tokens
+from naba.enrich.entities import MODELS, make_extractor, sentence_tokens
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "saudinewsnet" / "dataset"
 
@@ -34,7 +34,7 @@ def main() -> None:
     out: dict[str, object] = {"articles": len(texts), "tokens": tokens, "load_avg_1m": os.getloadavg()[0]}
     print(f"{len(texts)} articles, {tokens} tokens, load {os.getloadavg()[0]:.1f}")
     print(f"{'model':<8}{'s/1k wall':>11}{'s/1k cpu':>10}{'tokens/s':>10}")
-    for model in ("neural", "crf"):
+    for model in MODELS:
         extractor = make_extractor(model)
         for t in texts[:20]:
             extractor.extract(t)

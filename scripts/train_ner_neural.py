@@ -410,7 +410,7 @@ def finish(snapshot: Path, out: Path, selection: Path | None, evaluation_split: 
             for x in selection.read_text(encoding="utf-8").splitlines()
             if x.startswith('{"epoch"')
         ]
-        record["selection"] = [{k: v for k, v in c.items() if k != "seconds"} for c in lines]
+        record["selection"] = [{k: v for k, v in c.items() if k != "seconds"} for c in lines if "micro" in c]
         record["selected"] = max(record["selection"], key=lambda c: (c["micro"], -c["epoch"]))["epoch"]
     record["script_sha256"] = sha256_file(Path(__file__))
     record["runtime_sha256"] = sha256_file(Path(ner_neural.__file__))
