@@ -5,10 +5,12 @@ migration 1's PostgreSQL variant, :mod:`naba.store.postgres.schema`), so every `
 searches the same projection and none keeps a folder. Text is analyzed by naba's own analyzer *before* it
 reaches PostgreSQL, exactly as for tantivy (the same versioned preset, the same terms):
 
-* ``title_tf`` / ``body_tf`` (JSONB ``{term: frequency}``, GIN-indexed) give the candidates (any query term in
-  either field) and the frequencies; ``title_len`` / ``body_len`` the field lengths; ``search_df`` each term's
-  document frequency per field and ``search_totals`` the number of documents and tokens per field, kept in
-  step by :meth:`PostgresSearchIndex.add` in the same transaction as the documents.
+* ``search_postings`` holds one row per (term, field, document) with the term's frequency and the field's
+  length: a query sums BM25 over the postings of its terms (index scans on the primary key (term, field, doc),
+  then one aggregate per document), so it reads only what its terms match. ``search_df`` keeps each term's
+  document frequency per field and ``search_totals`` the number of documents and tokens per field;
+  ``search_docs`` one row per article (its frequencies as JSONB, to undo them when it changes, its phrase
+  vector and the filters' columns). :meth:`PostgresSearchIndex.add` keeps them in step in one transaction.
 * Ranking is tantivy's BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + (N − df + 0.5)/(df + 0.5)), average field
   length = tokens / documents), title scores multiplied by ``title_boost``, summed over the query's distinct
   terms in both fields: what :class:`naba.search.tantivy_index.TantivyIndex` computes, with exact rather than
@@ -113,15 +115,27 @@ class PostgresSearchIndex:
             )
         with self._db.transaction() as conn:
             old = conn.execute(
-                "SELECT title_len, body_len, title_tf, body_tf FROM search_docs WHERE id = ANY(%s) FOR UPDATE",
+                "SELECT doc, title_len, body_len, title_tf, body_tf FROM search_docs WHERE id = ANY(%s) FOR UPDATE",
                 (list(latest),),
             ).fetchall()
-            for title_len, body_len, title_tf, body_tf in old:
+            gone: tuple[list[str], list[int], list[int]] = ([], [], [])
+            for doc, title_len, body_len, title_tf, body_tf in old:
                 df.subtract({(t, TITLE): 1 for t in title_tf})
                 df.subtract({(t, BODY): 1 for t in body_tf})
                 docs -= 1
                 tokens_title -= title_len
                 tokens_body -= body_len
+                for field, terms in ((TITLE, title_tf), (BODY, body_tf)):
+                    for t in terms:
+                        gone[0].append(t)
+                        gone[1].append(field)
+                        gone[2].append(doc)
+            if gone[0]:
+                conn.execute(
+                    "DELETE FROM search_postings p USING unnest(%s::text[], %s::smallint[], %s::bigint[]) "
+                    "AS o(term, field, doc) WHERE p.term = o.term AND p.field = o.field AND p.doc = o.doc",
+                    gone,
+                )
             with conn.cursor() as cur:
                 cur.executemany(
                     "INSERT INTO search_docs (id, publisher, published, title_len, body_len, title_tf, body_tf, "
@@ -131,6 +145,19 @@ class PostgresSearchIndex:
                     "body_tf = EXCLUDED.body_tf, phrases = EXCLUDED.phrases",
                     rows,
                 )
+            numbers = {
+                str(r[0]): int(r[1])
+                for r in conn.execute("SELECT id, doc FROM search_docs WHERE id = ANY(%s)", (list(latest),))
+            }
+            with (
+                conn.cursor() as cur,
+                cur.copy("COPY search_postings (term, field, doc, tf, len) FROM STDIN") as copy,
+            ):
+                for analyzed in latest.values():
+                    doc = numbers[analyzed.article.id]
+                    for field, terms in ((TITLE, analyzed.title_terms), (BODY, analyzed.body_terms)):
+                        for term, tf in Counter(terms).items():
+                            copy.write_row((term, field, doc, tf, len(terms)))
             changed = sorted((k, n) for k, n in df.items() if n)
             if changed:
                 conn.execute(
@@ -152,7 +179,7 @@ class PostgresSearchIndex:
 
     def clear(self) -> None:
         with self._db.transaction() as conn:
-            conn.execute("TRUNCATE search_docs, search_df")
+            conn.execute("TRUNCATE search_docs, search_postings, search_df")
             conn.execute("UPDATE search_totals SET docs = 0, tokens = 0")
 
     # -- searching ------------------------------------------------------------------------------------
@@ -189,8 +216,8 @@ class PostgresSearchIndex:
         where: list[str] = []
         params: list[Any] = []
         if terms and not phrases:  # without phrases, at least one term must match
-            where.append("(d.title_tf ?| %s OR d.body_tf ?| %s)")
-            params += [terms, terms]
+            where.append("d.doc IN (SELECT p.doc FROM search_postings p WHERE p.term = ANY(%s))")
+            params.append(terms)
         for phrase in phrases:
             where.append("d.phrases @@ %s::tsquery")
             params.append(phrase)
@@ -206,20 +233,40 @@ class PostgresSearchIndex:
         by_date = query.sort == "date"
         if terms and not by_date:
             w_title, w_body, avg_title, avg_body = self._weights(terms)
-            score = (
-                "(SELECT coalesce(sum(naba_bm25((d.title_tf ->> q.term)::float8, d.title_len, %s, q.wt) "
-                "+ naba_bm25((d.body_tf ->> q.term)::float8, d.body_len, %s, q.wb)), 0) "
-                "FROM unnest(%s::text[], %s::float8[], %s::float8[]) AS q(term, wt, wb))"
+            # BM25 summed from the postings of the query's terms (index scans on (term, field, doc)).
+            scored = (
+                "WITH s AS (SELECT p.doc, sum(q.w * p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.len / q.avg))) "
+                "AS score FROM unnest(%s::text[], %s::smallint[], %s::float8[], %s::float8[]) AS q(term, field, w, avg) "
+                "JOIN search_postings p ON p.term = q.term AND p.field = q.field GROUP BY p.doc) "
             )
-            score_params: list[Any] = [avg_title, avg_body, terms, w_title, w_body]
-            order = "score DESC, d.id"
+            score_params: list[Any] = [
+                terms + terms,
+                [TITLE] * len(terms) + [BODY] * len(terms),
+                w_title + w_body,
+                [avg_title] * len(terms) + [avg_body] * len(terms),
+            ]
+            # With phrases, the phrase filters and the terms only rank (a match without a term scores 0).
+            source = (
+                "search_docs d LEFT JOIN s ON s.doc = d.doc"
+                if phrases
+                else "s JOIN search_docs d ON d.doc = s.doc"
+            )
+            conditions = [w for w in where if not w.startswith("d.doc IN")]
+            condition_params = params[1:] if not phrases else params
+            where_sql = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+            sql = (
+                f"{scored}SELECT d.id, coalesce(s.score, 0) AS score, count(*) OVER () AS total FROM {source}"
+                f"{where_sql} ORDER BY score DESC, d.id LIMIT %s OFFSET %s"
+            )
+            score_params += condition_params
+            params_for_rows = score_params
         else:  # newest first (articles without a date last); a phrase-only query too
-            score, score_params, order = "0.0", [], "d.published DESC, d.id"
-        sql = (
-            f"SELECT d.id, {score} AS score, count(*) OVER () AS total FROM search_docs d "
-            f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT %s OFFSET %s"
-        )
-        rows = self._db.execute(sql, [*score_params, *params, query.limit, query.offset], raw=True).fetchall()
+            sql = (
+                "SELECT d.id, 0.0 AS score, count(*) OVER () AS total FROM search_docs d "
+                f"WHERE {' AND '.join(where)} ORDER BY d.published DESC, d.id LIMIT %s OFFSET %s"
+            )
+            params_for_rows = list(params)
+        rows = self._db.execute(sql, [*params_for_rows, query.limit, query.offset], raw=True).fetchall()
         total = int(rows[0][2]) if rows else self._count(where, params) if query.offset else 0
         hits = tuple(IndexHit(article_id=ArticleId(r[0]), score=float(r[1])) for r in rows)
         if not query.facets or not total:

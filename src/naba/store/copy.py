@@ -26,7 +26,7 @@ from typing import Any
 from naba.store.sql import SqlConnection
 
 SKIPPED_TABLES = frozenset(
-    {"schema_migrations", "sqlite_sequence", "search_docs", "search_df", "search_totals"}
+    {"schema_migrations", "sqlite_sequence", "search_docs", "search_postings", "search_df", "search_totals"}
 )
 # State rows that belong to one side: its own search index's watermark, and the copy's own bookmarks.
 LOCAL_STATE = ("search_index_", "migrate_store")

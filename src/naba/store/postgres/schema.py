@@ -26,12 +26,14 @@ _TYPES = (
     (re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'),
 )  # fmt: skip
 
-# The search projection (naba.search.postgres): one row per article with its analyzer terms, term frequencies
-# per field for BM25, phrase tokens with positions for quoted phrases, and the filters' columns; document
-# frequencies per term and field; totals for the average field lengths.
+# The search projection (naba.search.postgres): one row per article with its term frequencies per field (to
+# undo them when it changes), phrase tokens with positions for quoted phrases, and the filters' columns; the
+# postings (term, field, document, frequency, field length) that BM25 sums; document frequencies per term and
+# field; totals for the average field lengths.
 _SEARCH_TABLES = """
 CREATE TABLE search_docs (
     id          TEXT COLLATE "C" PRIMARY KEY,
+    doc         BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
     publisher   TEXT COLLATE "C",
     published   BIGINT NOT NULL,
     title_len   INTEGER NOT NULL,
@@ -40,11 +42,17 @@ CREATE TABLE search_docs (
     body_tf     JSONB NOT NULL,
     phrases     TSVECTOR NOT NULL
 );
-CREATE INDEX search_docs_title_terms ON search_docs USING gin (title_tf jsonb_ops);
-CREATE INDEX search_docs_body_terms ON search_docs USING gin (body_tf jsonb_ops);
 CREATE INDEX search_docs_phrases ON search_docs USING gin (phrases);
 CREATE INDEX search_docs_by_publisher ON search_docs (publisher, published);
 CREATE INDEX search_docs_by_published ON search_docs (published);
+CREATE TABLE search_postings (
+    term  TEXT COLLATE "C" NOT NULL,
+    field SMALLINT NOT NULL,
+    doc   BIGINT NOT NULL,
+    tf    INTEGER NOT NULL,
+    len   INTEGER NOT NULL,
+    PRIMARY KEY (term, field, doc)
+);
 CREATE TABLE search_df (
     term  TEXT COLLATE "C" NOT NULL,
     field SMALLINT NOT NULL,
@@ -57,10 +65,6 @@ CREATE TABLE search_totals (
     tokens BIGINT NOT NULL
 );
 INSERT INTO search_totals VALUES (0, 0, 0), (1, 0, 0);
--- One field's BM25 term score (k1 = 1.2, b = 0.75; w = idf x boost): tf * (k1 + 1) / (tf + k1 (1 - b + b len/avg)).
-CREATE FUNCTION naba_bm25(tf DOUBLE PRECISION, len DOUBLE PRECISION, avg DOUBLE PRECISION, w DOUBLE PRECISION)
-RETURNS DOUBLE PRECISION LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT CASE WHEN tf > 0 THEN w * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len / avg)) ELSE 0 END $$;
 """
 
 _OVERRIDES: dict[int, str] = {}
