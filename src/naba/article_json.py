@@ -33,6 +33,7 @@ ARTICLE_FIELDS = (
     "embedded_in",
     "provenance",
     "evidence",
+    "section",
 )
 
 
@@ -79,6 +80,7 @@ def article_to_json(article: Article) -> dict[str, Any]:
             "raw_sha256": prov.raw_sha256,
         },
         "evidence": dict(article.evidence),
+        "section": article.section,
     }
 
 
@@ -154,4 +156,5 @@ def article_from_json(data: Mapping[str, Any], *, default_provenance: Provenance
         embedded_in=_opt_str(data, "embedded_in"),
         provenance=provenance,
         evidence={str(k): str(v) for k, v in _opt_map(data, "evidence").items()},
+        section=_opt_str(data, "section"),
     )

@@ -22,7 +22,7 @@ The files: ``stopwords.txt``; ``spelling-variants.tsv``; ``months.tsv`` and ``da
 ``outlets.toml`` and ``agencies.toml`` (the one list of wire agencies); ``places.tsv`` (the one gazetteer of
 places: the entity recognizer's, the story gazetteer's and the byline reader's, each a lexicon of it);
 ``organizations.tsv``; ``person-words.tsv`` (given names, particles, titles, honorifics); ``name-heads.tsv``;
-``boilerplate.tsv``; ``labels.tsv``; ``stage-words.tsv``.
+``boilerplate.tsv``; ``labels.tsv``; ``stage-words.tsv``; ``headline-labels.tsv``; ``plural-nouns.tsv``; ``platforms.txt``.
 
 Contract
 --------
@@ -47,6 +47,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Literal, Protocol, TypeVar
 
 _COMMENT = "#"
@@ -340,6 +341,56 @@ def _dateline_word(row: _Row) -> DatelineWord:
 def dateline_words() -> tuple[DatelineWord, ...]:
     """Every word of ``dateline-words.tsv``, in file order."""
     return tuple(_dateline_word(row) for row in _table("dateline-words.tsv", ("word", "meaning", "value")))
+
+
+# --- headline labels ----------------------------------------------------------------------------------------
+
+HeadlineLabelKind = Literal["section", "part", "ordinal"]
+_HEADLINE_LABEL_KINDS: Mapping[str, HeadlineLabelKind] = {
+    "section": "section",
+    "part": "part",
+    "ordinal": "ordinal",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineLabel:
+    """A wire label inside headlines (``headline-labels.tsv``): a desk prefix, a part marker or an ordinal."""
+
+    text: str
+    kind: HeadlineLabelKind
+    value: str
+
+
+@functools.cache
+def headline_labels() -> tuple[HeadlineLabel, ...]:
+    """Every entry of ``headline-labels.tsv``, in file order; a section names its section key."""
+    out = []
+    for row in _table("headline-labels.tsv", ("text", "kind", "value")):
+        kind = _HEADLINE_LABEL_KINDS.get(row["kind"])
+        if kind is None:
+            raise row.error(f"kind must be one of {sorted(_HEADLINE_LABEL_KINDS)}")
+        if kind == "section" and not row["value"]:
+            raise row.error("a section label names its section key")
+        out.append(HeadlineLabel(row["text"], kind, row["value"]))
+    return tuple(out)
+
+
+# --- plural nouns -------------------------------------------------------------------------------------------
+
+PLURAL_FORMS: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
+
+
+@functools.cache
+def plural_nouns() -> Mapping[str, Mapping[str, str]]:
+    """``plural-nouns.tsv``; ``platforms.txt``. for each noun key, its phrase in each CLDR plural form (``{n}`` marks the number)."""
+    out: dict[str, Mapping[str, str]] = {}
+    for row in _table("plural-nouns.tsv", ("key", *PLURAL_FORMS)):
+        phrases = {form: row[form] for form in PLURAL_FORMS}
+        if missing := [form for form, phrase in phrases.items() if not phrase]:
+            raise row.error(f"every plural form needs a phrase; missing {missing}")
+        out[row["key"]] = MappingProxyType(phrases)
+    return MappingProxyType(out)
 
 
 # --- publishers and agencies --------------------------------------------------------------------------------

@@ -71,6 +71,8 @@ class Article:
     embedded_in: ArticleId | None
     provenance: Provenance
     evidence: Mapping[str, str] = field(default_factory=dict)
+    # The desk label a wire headline carried («عام /», «اقتصادي /»: naba.extract.headlines), as a section key.
+    section: str | None = None
 
     @property
     def paragraphs(self) -> tuple[str, ...]:

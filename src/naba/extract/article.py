@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from naba.extract.headlines import clean_title
 from naba.identity import article_identity
 from naba.types import Article, ArticleId, Image, Provenance, PublishedTime
 
@@ -30,13 +31,22 @@ def build_article(
     related_headlines: Iterable[str] = (),
     embedded_in: str | None = None,
     evidence: Mapping[str, str] | None = None,
+    section: str | None = None,
 ) -> Article:
     """An article from what a reader found; fields not given take their empty default.
 
     The id is ``article_id`` when the input states one, else :func:`naba.identity.article_identity` of the
     canonical URL, else the URL, else the title and first paragraph (the lead, else the first body paragraph),
     so the same article read from a feed, its page or a dump gets the same id. Sequences become tuples.
+
+    The title loses its wire labels (:func:`naba.extract.headlines.clean_title`): a desk prefix becomes the
+    ``section`` (unless one is given), a part marker is recorded in ``evidence["title_part"]``.
     """
+    cleaned = clean_title(title)
+    title = cleaned.title
+    section = section or cleaned.section
+    if cleaned.part:
+        evidence = {**(evidence or {}), "title_part": cleaned.part}
     body = tuple(body_paragraphs)
     if article_id is None:
         first = lead or (body[0] if body else "")
@@ -62,4 +72,5 @@ def build_article(
         embedded_in=ArticleId(embedded_in) if embedded_in else None,
         provenance=provenance,
         evidence=dict(evidence) if evidence else {},
+        section=section,
     )
