@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -62,6 +63,12 @@ SETTINGS: dict[str, Setting] = {
             "error_policy", str, "record", "On a bad input: 'raise', 'record' (log and keep a row) or 'skip'."
         ),
         Setting("page_size", int, 20, "Results per page in the reader and CLI search."),
+        Setting(
+            "timezone",
+            str,
+            "Asia/Riyadh",
+            "IANA time zone the reader shows times in (cards, story spans, timelines, feeds).",
+        ),
         Setting("host", str, "127.0.0.1", "Address the reader listens on."),
         Setting("port", int, 8000, "Port the reader listens on."),
         # Calibrated on the dev sets (eval/retrieval.py and eval/search.py, whole corpus): a title is short, so
@@ -128,6 +135,7 @@ class Settings:
     ingest_workers: int
     error_policy: str
     page_size: int
+    timezone: str
     host: str
     port: int
     title_boost: float
@@ -199,6 +207,12 @@ def load_settings(
             values[name] = _coerce(SETTINGS[_known(name)], value)
     if values["error_policy"] not in ERROR_POLICIES:
         raise ConfigError(f"error_policy must be one of {ERROR_POLICIES}, not {values['error_policy']!r}")
+    try:
+        zoneinfo.ZoneInfo(values["timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"timezone must be an IANA zone such as Asia/Riyadh, not {values['timezone']!r}"
+        ) from exc
     return Settings(**values)
 
 

@@ -63,6 +63,17 @@ class ArticleUnderstanding:
 
 
 @dataclass(frozen=True, slots=True)
+class DayArticle:
+    """An understood article as a day's front page ranks it: its story, duplicate group, outlet and time."""
+
+    article: ArticleId
+    story: str
+    dup_group: str
+    publisher: str | None
+    published_ts: float
+
+
+@dataclass(frozen=True, slots=True)
 class EntityMention:
     """An entity of one article: canonical name, kind, the first surface ``name`` as written (proclitic
     removed), the distinct surface forms, the offset of the first mention in ``title + "\n" + body`` and
@@ -242,6 +253,10 @@ class ArticleLog(Protocol):
 
     def count(self) -> int: ...
 
+    def published_span(self) -> tuple[float, float] | None:
+        """The first and last publication times stored (UTC seconds), or None when no article has one."""
+        ...
+
     def max_change_seq(self) -> int:
         """The highest ``change_seq`` committed (0 for an empty log)."""
         ...
@@ -303,6 +318,10 @@ class UnderstandingReader(Protocol):
 
     def understanding(self, article_id: ArticleId) -> ArticleUnderstanding | None: ...
 
+    def day_articles(self, start: dt.datetime, end: dt.datetime) -> list[DayArticle]:
+        """Understood articles published in ``[start, end)``, oldest first (a day's front page)."""
+        ...
+
     def understood_since(self, start_ts: float) -> list[ArticleUnderstanding]:
         """Understood articles published at or after ``start_ts`` (a POSIX timestamp), oldest first."""
         ...
@@ -350,6 +369,11 @@ class UnderstandingReader(Protocol):
         """The entity a canonical name or a surface form seen in the articles names, or None."""
         ...
 
+    def display_names(self, canonicals: Sequence[str]) -> dict[str, str]:
+        """The most-mentioned surface form of each canonical name (hamza and spacing as written: «آل سعود»,
+        where the canonical name is folded); names never seen are left out."""
+        ...
+
     def entity_articles(self, canonical: str, limit: int = 50) -> list[ArticleUnderstanding]:
         """Understood articles mentioning the entity, newest first."""
         ...
@@ -359,9 +383,14 @@ class UnderstandingReader(Protocol):
         ...
 
     def top_entities(
-        self, limit: int, since: dt.datetime | None = None, kind: EntityKindName | None = None
+        self,
+        limit: int,
+        since: dt.datetime | None = None,
+        kind: EntityKindName | None = None,
+        until: dt.datetime | None = None,
     ) -> list[EntityCount]:
-        """Entities of the articles published at or after ``since``, ranked by stories then outlets."""
+        """Entities of the articles published at or after ``since`` (and before ``until``), ranked by stories
+        then outlets."""
         ...
 
 

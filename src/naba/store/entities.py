@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from naba.store.base import (
@@ -210,6 +210,21 @@ class EntityTables:
             sum(int(k[1]) for k in kinds),
         )
 
+    def display_names(self, canonicals: Sequence[str]) -> dict[str, str]:
+        wanted = list(dict.fromkeys(canonicals))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = self._db.execute(
+            f"SELECT canonical, name FROM entity_names WHERE canonical IN ({marks}) "  # marks: one ? per name
+            "ORDER BY canonical, mentions DESC, name",
+            wanted,
+        ).fetchall()
+        out: dict[str, str] = {}
+        for canonical, name in rows:
+            out.setdefault(str(canonical), str(name))
+        return out
+
     def entity_articles(self, canonical: str, limit: int = 50) -> list[ArticleUnderstanding]:
         columns = ", ".join(f"u.{c.strip()}" for c in UNDERSTANDING_COLUMNS.split(","))
         rows = self._db.execute(
@@ -233,9 +248,20 @@ class EntityTables:
         return sorted(found, key=lambda s: (s.last_seen or far, s.id), reverse=True)[:limit]
 
     def top_entities(
-        self, limit: int, since: dt.datetime | None = None, kind: EntityKindName | None = None
+        self,
+        limit: int,
+        since: dt.datetime | None = None,
+        kind: EntityKindName | None = None,
+        until: dt.datetime | None = None,
     ) -> list[EntityCount]:
-        where, params = ("WHERE e.published_ts >= ?", [since.timestamp()]) if since else ("", [])
+        clauses, params = [], []
+        if since is not None:
+            clauses.append("e.published_ts >= ?")
+            params.append(since.timestamp())
+        if until is not None:
+            clauses.append("e.published_ts < ?")
+            params.append(until.timestamp())
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self._db.execute(
             "SELECT e.canonical, e.kind, e.count, a.publisher, u.story FROM article_entities e "
             f"JOIN understanding u ON u.article = e.article JOIN articles a ON a.id = e.article {where}",

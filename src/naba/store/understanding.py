@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any, Final
 
-from naba.store.base import ArticleUnderstanding, CopyRow, StoryHead, StoryRow, UnderstandBatch
+from naba.store.base import ArticleUnderstanding, CopyRow, DayArticle, StoryHead, StoryRow, UnderstandBatch
 from naba.store.entities import EntityTables, parse_story_entities, parse_story_keywords
 from naba.store.rows import UNDERSTANDING_COLUMNS, understanding_row
 from naba.store.sql import SqlConnection
@@ -269,6 +269,15 @@ class UnderstandingTables(EntityTables):
         newest = max((s.last_seen for s in found if s.last_seen), default=None)
         found.sort(key=lambda s: (-rank_score(s, newest), s.id))
         return found[:limit]
+
+    def day_articles(self, start: dt.datetime, end: dt.datetime) -> list[DayArticle]:
+        rows = self._db.execute(
+            "SELECT u.article, u.story, u.dup_group, a.publisher, a.published_ts FROM articles a "
+            "JOIN understanding u ON u.article = a.id WHERE a.published_ts >= ? AND a.published_ts < ? "
+            "ORDER BY a.published_ts, a.id",
+            (start.timestamp(), end.timestamp()),
+        ).fetchall()
+        return [DayArticle(ArticleId(r[0]), r[1], r[2], r[3], float(r[4])) for r in rows]
 
     def story(self, story_id: str) -> StoryRow | None:
         row = self._db.execute(

@@ -1,6 +1,6 @@
 """The reader's ASGI application: ``create_app(backend)`` and ``serve(backend, host, port)``.
 
-Routes: ``/`` (latest, by source), ``/search``, ``/article/{id}``, ``/stories``, ``/story/{id}``, ``/entity/{name}``, ``/sources``, ``/healthz`` and ``/static/*``. The app
+Routes: ``/`` (the day's stories; ``?day=``), ``/latest`` (latest articles, by outlet), ``/search``, ``/article/{id}``, ``/stories``, ``/story/{id}``, ``/entity/{name}``, ``/sources``, ``/healthz`` and ``/static/*``. The app
 depends only on the small :class:`~naba.web.backend.ReaderBackend` protocol, so the engine
 (:class:`naba.engine.naba.Naba`) and test fakes plug in alike. Every response carries the security headers below; a ``?digits=`` choice is remembered in a cookie.
 """
@@ -20,10 +20,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from naba.web.article_page import build_article_router
 from naba.web.backend import ReaderBackend
-from naba.web.format import parse_digits
+from naba.web.format import parse_digits, zone
+from naba.web.front_page import build_front_router
 from naba.web.pages import (
     DIGITS_COOKIE,
     DIGITS_PARAM,
+    TZ_STATE,
     Renderer,
     build_router,
     make_environment,
@@ -51,7 +53,9 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
     """The reader app over ``backend``. No I/O happens here; the store is first used by a request."""
     app = fastapi.FastAPI(title="naba", docs_url=None, redoc_url=None, openapi_url=None)
+    setattr(app.state, TZ_STATE, zone(backend.settings.timezone))
     render = Renderer(make_environment(), status=lambda: understanding_of(backend.store))
+    app.include_router(build_front_router(backend, render))
     app.include_router(build_router(backend, render))
     app.include_router(build_article_router(backend, render))
     app.include_router(build_story_router(backend, render))

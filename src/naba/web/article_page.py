@@ -15,8 +15,17 @@ from fastapi.responses import HTMLResponse
 
 from naba.types import Article, ArticleId
 from naba.web.backend import ReaderBackend
-from naba.web.format import format_datetime, iso_datetime
-from naba.web.pages import Display, Renderer, card_for, display_for, href, publisher_label, safe_external_url
+from naba.web.format import iso_datetime
+from naba.web.pages import (
+    LATEST_PATH,
+    Display,
+    Renderer,
+    card_for,
+    display_for,
+    href,
+    publisher_label,
+    safe_external_url,
+)
 from naba.web.story_pages import article_understanding
 
 
@@ -43,15 +52,15 @@ def _article_context(backend: ReaderBackend, article: Article, display: Display)
         "article": article,
         "paragraphs": [p for p in article.paragraphs if p.strip()],
         "lead": article.lead,
-        "published": format_datetime(published, display.digits) if published else None,
+        "published": display.when(published) if published else None,
         "published_iso": iso_datetime(published) if published else None,
-        "updated": format_datetime(updated, display.digits) if updated and updated != published else None,
+        "updated": display.when(updated) if updated and updated != published else None,
         "updated_iso": iso_datetime(updated) if updated else None,
         "original_url": safe_external_url(article.canonical_url) or safe_external_url(article.url),
-        "embedded": [card_for(a, display.digits) for a in backend.store.embedded_articles(article.id)],
-        "parent": card_for(parent.article, display.digits) if parent else None,
+        "embedded": [card_for(a, display) for a in backend.store.embedded_articles(article.id)],
+        "parent": card_for(parent.article, display) if parent else None,
         "tag_links": [(tag, href("/search", {"q": _phrase(tag)})) for tag in article.tags if tag.strip()],
-        "publisher_href": href("/", {"source": article.publisher}) if article.publisher else None,
+        "publisher_href": href(LATEST_PATH, {"source": article.publisher}) if article.publisher else None,
         "publisher_label": publisher_label(article.publisher) if article.publisher else None,
     }
 

@@ -1,24 +1,37 @@
-"""Arabic display formatting for the reader: numerals, numbers, dates, and ingested text made safe to print.
+"""Arabic display formatting for the reader: numerals, numbers, plurals, dates, and ingested text made safe
+to print.
 
-Pure functions, no locale database: the month and weekday names are spelled out here so the output does not
-depend on the machine's installed locales. Two numeral systems are supported and chosen by the reader:
+Numbers, plural forms and dates come from CLDR through Babel (locale ``ar``), not from hand-written rules:
+:func:`format_number` groups digits as CLDR says, :func:`count_phrase` picks the CLDR plural category of a
+number and says the noun in it (the phrases per category are data: ``naba/data/plural-nouns.tsv``), month and
+weekday names and the meridiem are CLDR's. Two numeral systems are supported and chosen by the reader:
 ``arab`` (Arabic-Indic digits ٠١٢٣٤٥٦٧٨٩, the default) and ``latn`` (Western digits 0-9).
 
-Datetimes are shown in the offset they carry: an article's time stays the wall-clock time its publisher
-printed unless the caller passes ``tz`` to convert it.
+Times are shown in the reader's time zone (the ``timezone`` setting, default Asia/Riyadh): every page passes
+it as ``tz``. An aware datetime is converted; without ``tz`` it is shown in the offset it carries; a naive
+one is shown as it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import zoneinfo
 from typing import Final, Literal, TypeGuard
 
+from babel import Locale
+from babel.dates import format_datetime as babel_datetime
+from babel.dates import get_month_names
+from babel.numbers import format_decimal
+
+from naba import knowledge
 from naba.text.chars import BIDI_CONTROLS
 
 Digits = Literal["arab", "latn"]
 DIGIT_SYSTEMS: Final[tuple[Digits, ...]] = ("arab", "latn")
 DEFAULT_DIGITS: Final[Digits] = "arab"
+LOCALE: Final = Locale("ar")
 
 # U+0660..U+0669 ARABIC-INDIC DIGIT ZERO..NINE, and the Extended (Persian/Urdu) U+06F0..U+06F9, which
 # readers also type into forms.
@@ -29,28 +42,13 @@ _TO_LATN: Final = str.maketrans(
     "01234567890123456789",
 )
 ARABIC_COMMA: Final = "\u060c"  # ،
-ARABIC_THOUSANDS_SEPARATOR: Final = "\u066c"  # ٬
 
-# The Gregorian month names used across Egypt, the Gulf and most pan-Arab outlets (the Levantine
-# كانون الثاني/شباط/آذار series is understood too, but this one is the most widely read).
-MONTHS: Final[tuple[str, ...]] = (
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-)
-# Indexed by date.weekday(): Monday is 0.
-WEEKDAYS: Final[tuple[str, ...]] = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
-AM: Final = "ص"  # صباحًا
-PM: Final = "م"  # مساءً
+# CLDR's Gregorian month names for Arabic (يناير .. ديسمبر, the series most pan-Arab outlets print).
+MONTHS: Final[tuple[str, ...]] = tuple(get_month_names("wide", locale=LOCALE)[m] for m in range(1, 13))
+# CLDR patterns: day, day with weekday, clock (h:mm a gives ص / م).
+DAY_PATTERN: Final = "d MMMM y"
+WEEKDAY_PATTERN: Final = "EEEE d MMMM y"
+CLOCK_PATTERN: Final = "h:mm a"
 
 _BIDI_CONTROL: Final = re.compile(f"[{BIDI_CONTROLS}]")
 _NO_BIDI_CONTROLS: Final = dict.fromkeys(map(ord, BIDI_CONTROLS))
@@ -99,40 +97,76 @@ def latin_digits(text: str) -> str:
 
 
 def format_number(value: int, digits: Digits) -> str:
-    """An integer with thousands grouped: ``12٬345`` (arab) or ``12,345`` (latn)."""
-    grouped = f"{value:,}"
-    if digits == "arab":
-        grouped = grouped.replace(",", ARABIC_THOUSANDS_SEPARATOR)
-    return localize_digits(grouped, digits)
+    """An integer grouped as CLDR says for Arabic: ``12٬345`` (arab) or ``12,345`` (latn)."""
+    # Babel applies the numbering system's symbols (the Arabic thousands separator ٬) but writes ASCII digits.
+    return localize_digits(format_decimal(value, locale=LOCALE, numbering_system=digits), digits)
 
 
-def format_day(value: dt.date, digits: Digits, *, weekday: bool = False) -> str:
-    """A calendar day: ``٣ أغسطس ٢٠١٥``, or ``الاثنين ٣ أغسطس ٢٠١٥`` with ``weekday``."""
+def plural_category(value: int) -> str:
+    """The CLDR plural category of ``value`` in Arabic: zero, one, two, few, many or other."""
+    return LOCALE.plural_form(abs(value))
+
+
+def count_phrase(value: int, noun: str, digits: Digits) -> str:
+    """``value`` of ``noun`` (a key of ``plural-nouns.tsv``) in correct Arabic: «مقال واحد»، «مقالان»،
+    «٣ مقالات»، «١١ مقالًا»، «١٠٠ مقال»."""
+    phrase = knowledge.plural_nouns()[noun][plural_category(value)]
+    return phrase.replace("{n}", format_number(value, digits))
+
+
+@functools.cache
+def zone(name: str) -> dt.tzinfo:
+    """The IANA time zone ``name`` (validated when settings load)."""
+    return zoneinfo.ZoneInfo(name)
+
+
+def _in_zone(value: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
+    if tz is not None and value.tzinfo is not None:
+        return value.astimezone(tz)
+    return value
+
+
+def _babel(value: dt.datetime, pattern: str, digits: Digits) -> str:
+    # Babel reads a naive datetime as UTC and converts to ``tzinfo``; the value is already in the zone to show.
+    naive = value.replace(tzinfo=None)
+    return localize_digits(babel_datetime(naive, pattern, tzinfo=dt.UTC, locale=LOCALE), digits)
+
+
+def format_day(value: dt.date, digits: Digits, *, weekday: bool = False, tz: dt.tzinfo | None = None) -> str:
+    """A calendar day: ``٣ أغسطس ٢٠١٥``, or ``الاثنين ٣ أغسطس ٢٠١٥`` with ``weekday``; a datetime is first
+    converted to ``tz``."""
     if isinstance(value, dt.datetime):
-        value = value.date()
-    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-    if weekday:
-        text = f"{WEEKDAYS[value.weekday()]} {text}"
-    return localize_digits(text, digits)
+        moment = _in_zone(value, tz)
+    else:
+        moment = dt.datetime(value.year, value.month, value.day)
+    return _babel(moment, WEEKDAY_PATTERN if weekday else DAY_PATTERN, digits)
 
 
-def format_clock(value: dt.time | dt.datetime, digits: Digits) -> str:
-    """A 12-hour clock time with the Arabic meridiem letter: ``١٠:٣٦ م``; midnight is ``١٢:٠٠ ص``."""
-    hour12 = value.hour % 12 or 12
-    meridiem = PM if value.hour >= 12 else AM
-    return localize_digits(f"{hour12}:{value.minute:02d} {meridiem}", digits)
+def format_clock(value: dt.time | dt.datetime, digits: Digits, *, tz: dt.tzinfo | None = None) -> str:
+    """A 12-hour clock time with CLDR's Arabic meridiem: ``١٠:٣٦ م``; midnight is ``١٢:٠٠ ص``."""
+    if isinstance(value, dt.datetime):
+        moment = _in_zone(value, tz)
+    else:
+        moment = dt.datetime.combine(dt.date(2000, 1, 1), value)
+    return _babel(moment, CLOCK_PATTERN, digits)
 
 
 def format_datetime(value: dt.date, digits: Digits, *, tz: dt.tzinfo | None = None) -> str:
     """A publication time for display: ``٣ أغسطس ٢٠١٥، ١٠:٣٦ م``; a bare date shows the day only.
 
-    An aware datetime is shown in its own offset, or converted to ``tz`` when given.
+    An aware datetime is converted to ``tz`` when given, else shown in its own offset.
     """
     if not isinstance(value, dt.datetime):
         return format_day(value, digits)
-    if tz is not None and value.tzinfo is not None:
-        value = value.astimezone(tz)
-    return f"{format_day(value, digits)}{ARABIC_COMMA} {format_clock(value, digits)}"
+    moment = _in_zone(value, tz)
+    return f"{format_day(moment, digits)}{ARABIC_COMMA} {format_clock(moment, digits)}"
+
+
+def local_date(value: dt.date, tz: dt.tzinfo) -> dt.date:
+    """The calendar day ``value`` falls on in ``tz`` (a bare date is its own day)."""
+    if isinstance(value, dt.datetime):
+        return _in_zone(value, tz).date()
+    return value
 
 
 def iso_datetime(value: dt.date) -> str:

@@ -38,6 +38,7 @@ from fastapi.responses import HTMLResponse
 from starlette.convertors import Convertor, register_url_convertor
 
 from naba.errors import SearchError
+from naba.extract.headlines import lead_paragraph
 from naba.publishers.registry import publisher_by_name, publisher_for_saudinewsnet, publisher_for_url
 from naba.store.base import SourceCount
 from naba.text.chars import BIDI_CONTROLS
@@ -46,6 +47,8 @@ from naba.web.backend import ReaderBackend, ReaderStore
 from naba.web.format import (
     DEFAULT_DIGITS,
     Digits,
+    count_phrase,
+    format_clock,
     format_datetime,
     format_day,
     format_number,
@@ -70,6 +73,7 @@ MAX_PAGE: Final = 500
 # Pages linked on each side of the current one in the pager.
 PAGER_WINDOW: Final = 2
 SUMMARY_CHARS: Final = 220
+LATEST_PATH: Final = "/latest"
 SAFE_LINK_SCHEMES: Final = frozenset({"http", "https"})
 # A bidi control in a link's path, query or fragment is percent-encoded, as the browser would encode it when
 # following the link: the target is kept and the page carries no raw control.
@@ -131,9 +135,24 @@ class Display:
 
     digits: Digits
     toggle_href: str  # the same page in the other numeral system
+    tz: dt.tzinfo = dt.UTC  # the reader's time zone (the ``timezone`` setting)
 
     def num(self, value: int) -> str:
         return format_number(value, self.digits)
+
+    def count(self, value: int, noun: str) -> str:
+        """``value`` of ``noun`` with CLDR's plural form: «مقال واحد»، «١١ مقالًا» (``plural-nouns.tsv``)."""
+        return count_phrase(value, noun, self.digits)
+
+    def when(self, value: dt.date) -> str:
+        """A publication time in the reader's zone: «١٠ أغسطس ٢٠١٥، ٤:١٧ ص»."""
+        return format_datetime(value, self.digits, tz=self.tz)
+
+    def clock(self, value: dt.datetime) -> str:
+        return format_clock(value, self.digits, tz=self.tz)
+
+    def day(self, value: dt.date, *, weekday: bool = False) -> str:
+        return format_day(value, self.digits, weekday=weekday, tz=self.tz)
 
     def text(self, value: str) -> str:
         """Localize digits in naba's own strings (never in ingested text, whose numbers are the publisher's)."""
@@ -213,14 +232,19 @@ def request_digits(request: Request) -> Digits:
     )
 
 
+# Where create_app keeps the reader's time zone (``request.app.state``), read by every page.
+TZ_STATE: Final = "reader_tz"
+
+
 def display_for(request: Request) -> Display:
     digits = request_digits(request)
+    tz = getattr(request.app.state, TZ_STATE, dt.UTC)
     other: Digits = "latn" if digits == "arab" else "arab"
     # raw_path keeps the id's percent-encoding; the decoded path would lose %2F and %3F.
     raw = request.scope.get("raw_path")
     path = same_site_path(raw if isinstance(raw, bytes) else quote(request.url.path).encode("ascii"))
     params = {key: value for key, value in request.query_params.multi_items() if key != DIGITS_PARAM}
-    return Display(digits=digits, toggle_href=href(path, {**params, DIGITS_PARAM: other}))
+    return Display(digits=digits, toggle_href=href(path, {**params, DIGITS_PARAM: other}), tz=tz)
 
 
 def page_number(raw: str | None) -> int:
@@ -243,8 +267,9 @@ def parse_day(raw: str | None) -> dt.date | None:
 
 
 def summarize(article: Article) -> str | None:
-    """The lead, or the first paragraph, cut at a word boundary for list views."""
-    first = next((p for p in article.paragraphs if p.strip()), None)
+    """The lead paragraph (past dateline, credit and part-marker lines: :func:`lead_paragraph`), cut at a word
+    boundary for list views."""
+    first = lead_paragraph(article.paragraphs)
     if first is None or len(first) <= SUMMARY_CHARS:
         return first
     cut = first[:SUMMARY_CHARS].rsplit(" ", 1)[0]
@@ -260,14 +285,14 @@ def publisher_label(key: str) -> str:
     return outlet.name_ar if outlet else key
 
 
-def card_for(article: Article, digits: Digits, hit: SearchHit | None = None) -> ArticleCard:
+def card_for(article: Article, display: Display, hit: SearchHit | None = None) -> ArticleCard:
     published = article.published
     return ArticleCard(
         id=article.id,
         href=article_href(article.id),
         title=article.title,
         publisher=publisher_label(article.publisher) if article.publisher else None,
-        when=format_datetime(published, digits) if published else None,
+        when=display.when(published) if published else None,
         when_iso=iso_datetime(published) if published else None,
         summary=summarize(article),
         title_spans=(hit.title_spans or (TextSpan(article.title, False),)) if hit else (),
@@ -275,15 +300,16 @@ def card_for(article: Article, digits: Digits, hit: SearchHit | None = None) -> 
     )
 
 
-def group_by_day(articles: Iterable[Article], digits: Digits) -> list[DayGroup]:
-    """Consecutive articles published on the same calendar day share a heading (input is newest first)."""
+def group_by_day(articles: Iterable[Article], display: Display) -> list[DayGroup]:
+    """Consecutive articles published on the same calendar day (in the reader's zone) share a heading (input is
+    newest first)."""
     groups: list[tuple[str, list[ArticleCard]]] = []
     for article in articles:
         day = article.published
-        label = format_day(day, digits, weekday=True) if day else "بلا تاريخ"
+        label = display.day(day, weekday=True) if day else "بلا تاريخ"
         if not groups or groups[-1][0] != label:
             groups.append((label, []))
-        groups[-1][1].append(card_for(article, digits))
+        groups[-1][1].append(card_for(article, display))
     return [DayGroup(label, tuple(cards)) for label, cards in groups]
 
 
@@ -394,26 +420,9 @@ def build_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
     """The HTML routes. Handlers are plain ``def``: the store is synchronous, so they run in the threadpool."""
     router = APIRouter()
 
-    @router.get("/", response_class=HTMLResponse)
-    def home(request: Request, source: str | None = None, page: str | None = None) -> HTMLResponse:
-        display = display_for(request)
-        size = backend.settings.page_size
-        number = page_number(page)
-        publisher = source or None
-        sources = backend.store.sources()
-        if publisher is None:
-            total = backend.store.count()
-        else:
-            total = next((s.articles for s in sources if s.publisher == publisher), 0)
-        stored = backend.store.latest(limit=size, offset=(number - 1) * size, publisher=publisher)
-        context = {
-            "source": publisher,
-            "total": display.num(total),
-            "days": group_by_day((s.article for s in stored), display.digits),
-            "sources": source_links(sources, publisher, "/", display),
-            "pager": make_pager(number, total, size, "/", {"source": publisher}, display),
-        }
-        return render(request, "home.html", context)
+    @router.get("/latest", response_class=HTMLResponse)
+    def latest(request: Request, source: str | None = None, page: str | None = None) -> HTMLResponse:
+        return latest_page(backend, render, request, source, page)
 
     @router.get("/search", response_class=HTMLResponse)
     def search(
@@ -427,6 +436,32 @@ def build_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         return _search_page(backend, render, request, SearchForm.parse(q, source, date_from, date_to, page))
 
     return router
+
+
+def latest_page(
+    backend: ReaderBackend, render: Renderer, request: Request, source: str | None, page: str | None
+) -> HTMLResponse:
+    """The latest articles, newest first, grouped by day, filtered by outlet (``/latest``; also the home page
+    while no story is formed yet)."""
+    display = display_for(request)
+    size = backend.settings.page_size
+    number = page_number(page)
+    publisher = source or None
+    sources = backend.store.sources()
+    if publisher is None:
+        total = backend.store.count()
+    else:
+        total = next((s.articles for s in sources if s.publisher == publisher), 0)
+    stored = backend.store.latest(limit=size, offset=(number - 1) * size, publisher=publisher)
+    context = {
+        "source": publisher,
+        "total": display.count(total, "article"),
+        "days": group_by_day((s.article for s in stored), display),
+        "sources": source_links(sources, publisher, LATEST_PATH, display),
+        "pager": make_pager(number, total, size, LATEST_PATH, {"source": publisher}, display),
+        "tab": "latest",
+    }
+    return render(request, "home.html", context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,7 +549,7 @@ def _search_page(
     params = form.params()
     context["results"] = {
         "total": display.num(results.total),
-        "cards": [card_for(hit.article, display.digits, hit) for hit in results.hits],
+        "cards": [card_for(hit.article, display, hit) for hit in results.hits],
         "facets": [
             SourceLink(
                 name,

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse
 
 from naba.store.sources import SourceItem, SourceRow
 from naba.web.backend import ReaderBackend
-from naba.web.format import format_datetime, format_day, iso_datetime, latin_digits
+from naba.web.format import iso_datetime, latin_digits
 from naba.web.pages import Display, Renderer, display_for, href, publisher_label, safe_external_url
 
 State = Literal["failing", "ok", "new", "off"]
@@ -73,25 +73,9 @@ FAILED_ITEMS_SHOWN: Final = 50
 # Past this age a poll time is shown as its date: "34 days ago" reads worse than the day itself.
 RELATIVE_DAYS: Final = 30
 
-# Counted nouns in the genitive (after منذ/بعد or alone): one, two, 3–10, 11 and up.
-Forms = tuple[str, str, str, str]
-MINUTES: Final[Forms] = ("دقيقة", "دقيقتين", "دقائق", "دقيقة")
-HOURS: Final[Forms] = ("ساعة", "ساعتين", "ساعات", "ساعة")
-DAYS: Final[Forms] = ("يوم", "يومين", "أيام", "يومًا")
-FAILED_ATTEMPTS: Final[Forms] = ("محاولة فاشلة واحدة", "محاولتان فاشلتان", "محاولات فاشلة", "محاولة فاشلة")
-
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def counted(n: int, forms: Forms, display: Display) -> str:
-    """``n`` things with the Arabic number agreement: دقيقة، دقيقتين، ٣ دقائق، ١١ دقيقة."""
-    if n == 1:
-        return forms[0]
-    if n == 2:
-        return forms[1]
-    return f"{display.num(n)} {forms[2] if 3 <= n % 100 <= 10 else forms[3]}"
 
 
 def relative_time(when: dt.datetime, now: dt.datetime, display: Display) -> str:
@@ -102,13 +86,13 @@ def relative_time(when: dt.datetime, now: dt.datetime, display: Display) -> str:
     if seconds < 60:
         return "منذ لحظات" if past else "بعد لحظات"
     if seconds >= RELATIVE_DAYS * 86400:
-        return format_day(when, display.digits)
+        return display.day(when)
     if seconds < 3600:
-        amount = counted(int(seconds // 60), MINUTES, display)
+        amount = display.count(int(seconds // 60), "minute")
     elif seconds < 86400:
-        amount = counted(int(seconds // 3600), HOURS, display)
+        amount = display.count(int(seconds // 3600), "hour")
     else:
-        amount = counted(int(seconds // 86400), DAYS, display)
+        amount = display.count(int(seconds // 86400), "day")
     return f"{'منذ' if past else 'بعد'} {amount}"
 
 
@@ -180,7 +164,7 @@ def _stored_time(value: str) -> dt.datetime:
 
 
 def _time_cell(when: dt.datetime, now: dt.datetime, display: Display) -> TimeCell:
-    absolute = f"{format_datetime(when, display.digits, tz=dt.UTC)} (UTC)"
+    absolute = display.when(when)
     return TimeCell(relative_time(when, now, display), absolute, iso_datetime(when))
 
 
@@ -201,7 +185,7 @@ def source_line(source: SourceRow, failed: int, now: dt.datetime, display: Displ
     state = source_state(source)
     label = STATE_LABELS[state]
     if state == "failing":
-        label = f"{label}: {counted(source.failures, FAILED_ATTEMPTS, display)}"
+        label = f"{label}: {display.count(source.failures, 'failed_attempt')}"
     error = source.last_error.strip() if source.last_error else None
     country = source.country.strip().upper() if source.country else None
     return SourceLine(
@@ -269,7 +253,7 @@ def build_source_router(
         states = Counter(s.state for s in lines)
         context = {
             "detail": None,
-            "total": display.num(len(lines)),
+            "total": display.count(len(lines), "feed"),
             "counts": [StateCount(st, label, display.num(states[st])) for st, label in STATE_LABELS.items()],
             "sources": lines,
         }

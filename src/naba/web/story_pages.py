@@ -8,6 +8,8 @@ breaks included (the ``naba_id`` convertor of :mod:`naba.web.pages`).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
@@ -16,10 +18,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from naba.engine.views import latest_day_start, stored_related
-from naba.store.base import StoryRow
+from naba.store.base import EntityCount, StoryRow
+from naba.text.normalize import fold_key
 from naba.types import Article, ArticleId
 from naba.web.backend import ReaderBackend, ReaderStore
-from naba.web.format import format_datetime, format_day, iso_datetime
+from naba.web.format import iso_datetime
 from naba.web.pages import (
     ArticleCard,
     Display,
@@ -27,12 +30,15 @@ from naba.web.pages import (
     article_href,
     card_for,
     display_for,
+    group_by_day,
     publisher_label,
     safe_external_url,
 )
 
 STORIES_SHOWN: Final = 40
 RELATED_SHOWN: Final = 8
+# A story's thread is shown as a short timeline: the best few linked stories (most outlets, then nearest).
+THREAD_SHOWN: Final = 5
 STORY_ENTITIES_SHOWN: Final = 10
 ARTICLE_ENTITIES_SHOWN: Final = 12
 DAY_ENTITIES_SHOWN: Final = 20
@@ -68,8 +74,9 @@ class EntityChip:
     kind_label: str
 
 
-def entity_chip(canonical: str, kind: str) -> EntityChip:
-    return EntityChip(canonical, entity_href(canonical), kind.lower(), KIND_LABELS.get(kind, kind))
+def entity_chip(canonical: str, kind: str, label: str | None = None) -> EntityChip:
+    """A chip linking to the entity page, labelled as written (``label``) or by the canonical name."""
+    return EntityChip(label or canonical, entity_href(canonical), kind.lower(), KIND_LABELS.get(kind, kind))
 
 
 def reason_ar(reason: str, display: Display) -> str:
@@ -89,8 +96,10 @@ class StoryCard:
     href: str
     headline: str
     outlets: tuple[str, ...]
-    size: str
+    size: str  # «١٢ مقالًا» (CLDR plural)
     span: str | None
+    outlets_count: str = ""  # «٣ صحف»
+    first_iso: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +113,12 @@ class CopyLink:
 class TimelineItem:
     card: ArticleCard
     also: tuple[CopyLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadItem:
+    card: StoryCard
+    earlier: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,20 +136,73 @@ def related_card(card: ArticleCard, reason: str, display: Display) -> RelatedCar
     return RelatedCard(card, reason_ar(reason, display))
 
 
+def time_span(first: dt.datetime | None, last: dt.datetime | None, display: Display) -> str | None:
+    """A story's span in the reader's zone: «١٠ أغسطس ٢٠١٥، ٤:١٧ ص — ٧:٢٠ م» (the day once when it is one)."""
+    if first is None or last is None:
+        return None
+    start, end = display.when(first), display.when(last)
+    if start == end:
+        return start
+    if display.day(first) == display.day(last):
+        return f"{start} — {display.clock(last)}"
+    return f"{start} — {end}"
+
+
 def story_card(story: StoryRow, display: Display) -> StoryCard:
-    span = None
-    if story.first_seen and story.last_seen:
-        first = format_datetime(story.first_seen, display.digits)
-        last = format_datetime(story.last_seen, display.digits)
-        span = first if first == last else f"{first} — {last}"
     return StoryCard(
         story.id,
         story_href(story.id),
         story.headline,
         tuple(publisher_label(o) for o in story.outlets),
-        display.num(story.size),
-        span,
+        display.count(story.size, "article"),
+        time_span(story.first_seen, story.last_seen, display),
+        display.count(len(story.outlets), "outlet"),
+        iso_datetime(story.first_seen) if story.first_seen else None,
     )
+
+
+def entity_chips_for(store: ReaderStore, entities: Sequence[EntityCount]) -> list[EntityChip]:
+    """Chips of entities shown by their most-written surface form (hamza and spacing kept)."""
+    shown = store.display_names([e.canonical for e in entities])
+    return [
+        EntityChip(
+            shown.get(e.canonical, e.canonical),
+            entity_href(e.canonical),
+            e.kind.lower(),
+            KIND_LABELS.get(e.kind, e.kind),
+        )
+        for e in entities
+    ]
+
+
+def true_variants(canonical: str, names: Sequence[str]) -> list[str]:
+    """The surface forms that are spellings of the whole name, not a part of it: a form is kept when it
+    holds as many words as the canonical name (give or take the article ال and «بن»/«عبد» spacing) and
+    shares its first word, folded. «سعود» or «عبدالعزيز» alone is not an alias of «سلمان بن عبدالعزيز»."""
+    key = fold_key(canonical).replace(" ", "")
+    first = fold_key(canonical).split()[0] if canonical.strip() else ""
+    out = []
+    for name in names:
+        folded = fold_key(name)
+        if not folded:
+            continue
+        compact = folded.replace(" ", "")
+        if compact == key or (folded.split()[0] == first and len(compact) >= len(key) * 0.7):
+            out.append(name)
+    return out
+
+
+def best_thread(story: StoryRow, others: Sequence[StoryRow], limit: int = THREAD_SHOWN) -> list[StoryRow]:
+    """The ``limit`` best stories of a thread for ``story``: most outlets, then most articles, then nearest in
+    time; best first."""
+
+    def distance(other: StoryRow) -> float:
+        if story.first_seen is None or other.first_seen is None:
+            return float("inf")
+        return abs((other.first_seen - story.first_seen).total_seconds())
+
+    ranked = sorted(others, key=lambda o: (-len(o.outlets), -o.size, distance(o), o.id))
+    return ranked[:limit]
 
 
 def _timeline(store: ReaderStore, story: StoryRow, display: Display) -> list[TimelineItem]:
@@ -148,11 +216,21 @@ def _timeline(store: ReaderStore, story: StoryRow, display: Display) -> list[Tim
         a = stored.article
         if m.dup_group in heads:
             label = publisher_label(a.publisher) if a.publisher else a.title
-            link = CopyLink(label, card_for(a, display.digits).href, safe_external_url(a.url))
+            link = CopyLink(label, card_for(a, display).href, safe_external_url(a.url))
             heads[m.dup_group][1].append(link)
         else:
             heads[m.dup_group] = (a, [])
-    return [TimelineItem(card_for(a, display.digits), tuple(also)) for a, also in heads.values()]
+    return [TimelineItem(card_for(a, display), tuple(also)) for a, also in heads.values()]
+
+
+def _story_related(store: ReaderStore, story: StoryRow, display: Display) -> list[RelatedCard]:
+    """Articles related to the story's lead from outside the story (its thread first), with their reasons."""
+    members = {m.article for m in store.story_articles(story.id)}
+    return [
+        related_card(card_for(item.article, display), item.related.reason, display)
+        for item in stored_related(store, story.lead, RELATED_SHOWN + len(members))
+        if item.article.id not in members
+    ][:RELATED_SHOWN]
 
 
 def article_understanding(backend: ReaderBackend, article_id: ArticleId, display: Display) -> dict[str, Any]:
@@ -168,12 +246,12 @@ def article_understanding(backend: ReaderBackend, article_id: ArticleId, display
         for c in store.also_published_by(article_id)
     ]
     related = [
-        related_card(card_for(item.article, display.digits), item.related.reason, display)
+        related_card(card_for(item.article, display), item.related.reason, display)
         for item in stored_related(store, article_id, RELATED_SHOWN)
     ]
     mentions = store.article_entities(article_id)[:ARTICLE_ENTITIES_SHOWN]
     return {
-        "entity_links": [entity_chip(e.canonical, e.kind) for e in mentions],
+        "entity_links": [entity_chip(e.canonical, e.kind, e.name) for e in mentions],
         "story_link": story_card(story, display) if story else None,
         "also_published": also,
         "related_items": related,
@@ -190,9 +268,9 @@ def build_story_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         rows = backend.store.stories(STORIES_SHOWN, since=since)
         top = backend.store.top_entities(DAY_ENTITIES_SHOWN, since=since)
         context = {
-            "day": format_day(since, display.digits, weekday=True) if since else None,
+            "day": display.day(since, weekday=True) if since else None,
             "stories": [story_card(s, display) for s in rows],
-            "entity_links": [entity_chip(e.canonical, e.kind) for e in top],
+            "entity_links": entity_chips_for(backend.store, top),
         }
         return render(request, "stories.html", context)
 
@@ -204,15 +282,24 @@ def build_story_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
             raise HTTPException(status_code=404)
         others = [s for s in backend.store.thread_of(found.id) if s.id != found.id]
         mine = found.first_seen
-        earlier = [story_card(s, display) for s in others if mine and s.first_seen and s.first_seen < mine]
-        later = [story_card(s, display) for s in others if story_card(s, display) not in earlier]
+        thread = [
+            ThreadItem(story_card(s, display), bool(mine and s.first_seen and s.first_seen < mine))
+            for s in best_thread(found, others)
+        ]
+        timeline = _timeline(backend.store, found, display)
+        copies = sum(len(item.also) for item in timeline)
         context = {
             "story": story_card(found, display),
             "first_iso": iso_datetime(found.first_seen) if found.first_seen else None,
-            "timeline": _timeline(backend.store, found, display),
-            "earlier": earlier,
-            "later": later,
-            "entity_links": [entity_chip(e.canonical, e.kind) for e in found.entities[:STORY_ENTITIES_SHOWN]],
+            "timeline": timeline,
+            "distinct": display.count(len(timeline), "article"),
+            "copies": display.count(copies, "copy") if copies else None,
+            "thread": thread,
+            "thread_more": display.count(len(others) - len(thread), "story")
+            if len(others) > len(thread)
+            else None,
+            "related": _story_related(backend.store, found, display),
+            "entity_links": entity_chips_for(backend.store, found.entities[:STORY_ENTITIES_SHOWN]),
             "keywords": [k.text for k in found.keywords],
         }
         return render(request, "story.html", context)
@@ -226,17 +313,19 @@ def build_story_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
             raise HTTPException(status_code=404)
         mentions = store.entity_articles(info.canonical, ENTITY_ARTICLES_SHOWN)
         found = store.get_many([m.article for m in mentions])
+        name_shown = info.aliases[0][0] if info.aliases else info.canonical
         context = {
             "entity": info,
+            "name": name_shown,
             "kind_label": KIND_LABELS.get(info.kind, info.kind),
-            "aliases": [n for n, _ in info.aliases if n != info.canonical],
-            "articles_total": display.num(info.articles),
+            "aliases": true_variants(info.canonical, [n for n, _ in info.aliases if n != name_shown]),
+            "articles_total": display.count(info.articles, "article"),
             "stories": [
                 story_card(s, display) for s in store.entity_stories(info.canonical, ENTITY_STORIES_SHOWN)
             ],
-            "articles": [
-                card_for(found[m.article].article, display.digits) for m in mentions if m.article in found
-            ],
+            "timeline": group_by_day(
+                (found[m.article].article for m in mentions if m.article in found), display
+            ),
         }
         return render(request, "entity.html", context)
 
