@@ -100,6 +100,7 @@ class StoryBrief:
     size: int
     entities: tuple[EntityCount, ...]
     keywords: tuple[StoryKeyword, ...]
+    lead_outlet: str | None  # the outlet of the headline shown (the lead article's publisher)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final, Protocol
 
@@ -172,7 +172,14 @@ def latest_day_start(store: ArticleLog) -> dt.datetime | None:
 
 
 # -- stories ----------------------------------------------------------------------------------------------
-def story_brief(story: StoryRow) -> StoryBrief:
+def story_briefs(store: ViewStore, stories: Iterable[StoryRow]) -> tuple[StoryBrief, ...]:
+    """Stories as briefs, each with its lead outlet (the lead articles read in one call)."""
+    rows = list(stories)
+    leads = store.get_many([s.lead for s in rows])
+    return tuple(story_brief(s, leads[s.lead].article.publisher if s.lead in leads else None) for s in rows)
+
+
+def story_brief(story: StoryRow, lead_outlet: str | None) -> StoryBrief:
     return StoryBrief(
         story.id,
         story.headline,
@@ -184,6 +191,7 @@ def story_brief(story: StoryRow) -> StoryBrief:
         story.size,
         story.entities,
         story.keywords,
+        lead_outlet,
     )
 
 
@@ -205,9 +213,10 @@ def story_detail(store: ViewStore, story: StoryRow) -> StoryDetail:
         StoryArticle(h.id, h.title, h.publisher, h.url, h.published, group, tuple(also))
         for group, (h, also) in heads.items()
     )
-    thread = tuple(story_brief(s) for s in store.thread_of(story.id) if s.id != story.id)
+    thread = story_briefs(store, (s for s in store.thread_of(story.id) if s.id != story.id))
+    (head,) = story_briefs(store, [story])
     return StoryDetail(
-        **{f.name: getattr(story_brief(story), f.name) for f in dataclasses.fields(StoryBrief)},
+        **{f.name: getattr(head, f.name) for f in dataclasses.fields(StoryBrief)},
         articles=timeline,
         thread=thread,
     )
@@ -216,7 +225,7 @@ def story_detail(store: ViewStore, story: StoryRow) -> StoryDetail:
 def top_stories(store: ViewStore, limit: int, *, all_days: bool) -> StoriesView:
     """The latest day's stories (every story with ``all_days``), ranked (``naba stories``, the API)."""
     since = None if all_days else latest_day_start(store)
-    return StoriesView(since, tuple(story_brief(s) for s in store.stories(limit, since=since)))
+    return StoriesView(since, story_briefs(store, store.stories(limit, since=since)))
 
 
 def story_view(store: ViewStore, story_id: str) -> StoryDetail | None:
@@ -285,7 +294,7 @@ def entity_detail(store: ViewStore, name: str) -> EntityDetail | None:
         tuple(EntityAlias(n, c) for n, c in info.aliases),
         info.articles,
         articles,
-        tuple(story_brief(s) for s in store.entity_stories(info.canonical, ENTITY_STORIES)),
+        story_briefs(store, store.entity_stories(info.canonical, ENTITY_STORIES)),
     )
 
 
@@ -301,7 +310,7 @@ def article_detail(store: ViewStore, article_id: ArticleId) -> ArticleDetail | N
     story = store.story_of(article_id)
     return ArticleDetail(
         stored.article,
-        story_brief(story) if story else None,
+        story_briefs(store, [story])[0] if story else None,
         tuple(store.also_published_by(article_id)),
         related_briefs(stored_related(store, article_id, ARTICLE_RELATED)),
         tuple(store.article_entities(article_id)),

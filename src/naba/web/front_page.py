@@ -10,15 +10,16 @@ latest list) are served the latest list.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from typing import Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from naba.engine.front import FrontStory, front_page, latest_day
+from naba.engine.front import FrontPage, FrontStory, front_page, latest_day
 from naba.extract.headlines import lead_paragraph
-from naba.web.backend import ReaderBackend
+from naba.web.backend import ReaderBackend, ReaderStore
 from naba.web.format import iso_datetime
 from naba.web.pages import (
     SUMMARY_CHARS,
@@ -36,6 +37,31 @@ from naba.web.story_pages import KIND_LABELS, EntityChip, entity_href, story_hre
 
 # Outlets named on a card; the rest are counted («و٣ صحف أخرى»).
 OUTLETS_NAMED: Final = 3
+# Front pages kept in memory, by day and zone, while the store does not change (bench/bench_reader.py).
+FRONT_CACHE_SIZE: Final = 32
+
+
+class FrontCache:
+    """Built front pages, valid while the store's article log and understanding stay as they were: the key
+    holds ``max_change_seq`` and ``understood_count``, so a new article or a new understanding batch
+    rebuilds the page on the next request."""
+
+    def __init__(self, size: int = FRONT_CACHE_SIZE) -> None:
+        self._size = size
+        self._pages: dict[tuple[object, ...], FrontPage] = {}
+        self._lock = threading.Lock()  # handlers run in the threadpool
+
+    def get(self, store: ReaderStore, day: dt.date, tz: dt.tzinfo) -> FrontPage:
+        key = (day, str(tz), store.max_change_seq(), store.understood_count())
+        with self._lock:
+            found = self._pages.pop(key, None)
+        if found is None:
+            found = front_page(store, day, tz)  # outside the lock: two misses at once both build
+        with self._lock:
+            self._pages[key] = found  # most recently used last
+            while len(self._pages) > self._size:
+                del self._pages[next(iter(self._pages))]
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +126,7 @@ def _day_link(day: dt.date | None, display: Display, label: str) -> DayLink | No
 
 def build_front_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
     router = APIRouter()
+    cache = FrontCache()
 
     @router.get("/", response_class=HTMLResponse)
     def home(
@@ -114,7 +141,7 @@ def build_front_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         notice = "تاريخ غير صالح؛ استخدم الصيغة YYYY-MM-DD." if day and parse_day(day) is None else None
         if chosen is None or store.understood_count() == 0:
             return latest_page(backend, render, request, None, None)
-        front = front_page(store, chosen, display.tz)
+        front = cache.get(store, chosen, display.tz)
         if not front.stories and day is None:
             return latest_page(backend, render, request, None, None)  # stories not formed yet
         context = {

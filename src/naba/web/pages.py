@@ -37,12 +37,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.convertors import Convertor, register_url_convertor
 
+from naba.engine.records import Highlight, SearchHitView
+from naba.engine.views import search_view
 from naba.errors import SearchError
 from naba.extract.headlines import lead_paragraph
 from naba.publishers.registry import publisher_by_name, publisher_for_saudinewsnet, publisher_for_url
 from naba.store.base import SourceCount
 from naba.text.chars import BIDI_CONTROLS
-from naba.types import Article, SearchHit, SearchQuery, TextSpan
+from naba.types import Article, SearchHit, SearchQuery, SearchSort, TextSpan
 from naba.web.backend import ReaderBackend, ReaderStore
 from naba.web.format import (
     DEFAULT_DIGITS,
@@ -432,8 +434,10 @@ def build_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         date_from: Annotated[str | None, Query(alias="from")] = None,
         date_to: Annotated[str | None, Query(alias="to")] = None,
         page: str | None = None,
+        sort: str | None = None,
     ) -> HTMLResponse:
-        return _search_page(backend, render, request, SearchForm.parse(q, source, date_from, date_to, page))
+        form = SearchForm.parse(q, source, date_from, date_to, page, sort)
+        return _search_page(backend, render, request, form)
 
     return router
 
@@ -474,10 +478,17 @@ class SearchForm:
     date_to: dt.date | None
     page: int
     notices: tuple[str, ...]
+    sort: SearchSort = "relevance"
 
     @classmethod
     def parse(
-        cls, q: str, source: str | None, raw_from: str | None, raw_to: str | None, page: str | None
+        cls,
+        q: str,
+        source: str | None,
+        raw_from: str | None,
+        raw_to: str | None,
+        page: str | None,
+        sort: str | None = None,
     ) -> SearchForm:
         notices: list[str] = []
         # Quoted phrases and operators are passed through as typed: parsing them is the index's job.
@@ -492,7 +503,8 @@ class SearchForm:
             notices.append("تاريخ غير صالح؛ استخدم الصيغة YYYY-MM-DD. تجاهلنا هذا الحقل.")
         if date_from and date_to and date_from > date_to:
             date_from, date_to = date_to, date_from  # the reader meant the range, not an empty result
-        return cls(text, source or None, date_from, date_to, page_number(page), tuple(notices))
+        chosen: SearchSort = "date" if sort == "date" else "relevance"
+        return cls(text, source or None, date_from, date_to, page_number(page), tuple(notices), chosen)
 
     def known_source(self, publishers: Iterable[str]) -> SearchForm:
         """The form with its source spelled as stored. The source menu's values are printed without bidi
@@ -512,6 +524,7 @@ class SearchForm:
             "source": self.source,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "sort": self.sort if self.sort != "relevance" else None,
         }
 
     def query(self, page_size: int) -> SearchQuery:
@@ -522,6 +535,7 @@ class SearchForm:
             date_to=self.date_to,
             offset=(self.page - 1) * page_size,
             limit=page_size,
+            sort=self.sort,
         )
 
 
@@ -541,26 +555,87 @@ def _search_page(
         return render(request, "search.html", context)
     size = backend.settings.page_size
     try:
-        results = backend.search(form.query(size))
+        view = search_view(backend.store, backend.search, form.query(size))
     except SearchError as exc:
         log.warning("search failed for %r: %s", form.q, exc)
         context["error"] = "تعذّر تنفيذ هذا البحث. تحقّق من علامات التنصيص وأعد المحاولة."
         return render(request, "search.html", context, status=400)
     params = form.params()
     context["results"] = {
-        "total": display.num(results.total),
-        "cards": [card_for(hit.article, display, hit) for hit in results.hits],
+        "total": display.count(view.total, "result"),
+        "cards": [hit_card(hit, display) for hit in view.hits],
         "facets": [
             SourceLink(
-                name,
-                publisher_label(name),
-                display.num(count),
-                href("/search", {**params, "source": name}),
-                name == form.source,
+                f.value,
+                publisher_label(f.value),
+                display.num(f.count),
+                href("/search", {**params, "source": f.value, "page": None}),
+                f.value == form.source,
             )
-            for name, count in sorted(results.facets.items(), key=lambda item: (-item[1], item[0]))
+            for f in view.facets_outlets
+        ],
+        "days": [
+            SourceLink(
+                f.value,
+                display.day(dt.date.fromisoformat(f.value)),
+                display.num(f.count),
+                href("/search", {**params, "from": f.value, "to": f.value, "page": None}),
+                form.date_from == form.date_to == dt.date.fromisoformat(f.value),
+            )
+            for f in view.facets_days
         ],
         "all_sources_href": href("/search", {**params, "source": None}),
-        "pager": make_pager(form.page, results.total, size, "/search", params, display),
+        "all_days_href": href("/search", {**params, "from": None, "to": None}),
+        "sort_links": [
+            SourceLink(
+                key,
+                label,
+                "",
+                href("/search", {**params, "sort": key if key != "relevance" else None}),
+                key == form.sort,
+            )
+            for key, label in (("relevance", "الأكثر صلة"), ("date", "الأحدث"))
+        ],
+        "pager": make_pager(form.page, view.total, size, "/search", params, display),
     }
     return render(request, "search.html", context)
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOf:
+    label: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class HitCard:
+    """One search result with the other outlets' copies of its text folded under it."""
+
+    href: str
+    title_spans: tuple[Highlight, ...]
+    snippet_spans: tuple[Highlight, ...]
+    publisher: str | None
+    when: str | None
+    when_iso: str | None
+    also: tuple[CopyOf, ...]
+    also_label: str | None  # «و٤ صحف أخرى»
+
+
+def hit_card(hit: SearchHitView, display: Display) -> HitCard:
+    """A result of :func:`~naba.engine.views.search_view` (the call ``naba search`` makes) as a card."""
+    article = hit.article
+    published = article.published
+    also = tuple(
+        CopyOf(publisher_label(a.publisher) if a.publisher else a.title, article_href(a.id))
+        for a in hit.also_from
+    )
+    return HitCard(
+        href=article_href(article.id),
+        title_spans=hit.title_highlights or (Highlight(article.title, False),),
+        snippet_spans=hit.snippet,
+        publisher=publisher_label(article.publisher) if article.publisher else None,
+        when=display.when(published) if published else None,
+        when_iso=iso_datetime(published) if published else None,
+        also=also,
+        also_label=("و" + display.count(len(also), "other_outlet")) if also else None,
+    )

@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, unavailable
+from real_reader import build_real_reader
+
+from naba.config import Settings
 
 
 @pytest.fixture(scope="module")
@@ -32,3 +35,9 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screens")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session")
+def real_reader(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The understood database of real articles (``real_reader``), built once for the session."""
+    return build_real_reader(tmp_path_factory.mktemp("real-reader"))

@@ -128,9 +128,9 @@ def test_the_store_holds_every_id_as_written(naba: Naba) -> None:
     assert stored == set(ODD_IDS)
 
 
-def test_every_article_opens_from_the_home_page_link(client: httpx.Client, naba: Naba) -> None:
+def test_every_article_opens_from_the_latest_list_link(client: httpx.Client, naba: Naba) -> None:
     titles: dict[str, str] = {s.article.id: s.article.title for s in naba.store.latest(limit=100)}
-    links = hrefs(client.get("/").text, "/article/")
+    links = hrefs(client.get("/latest").text, "/article/")
     assert sorted(links) == sorted(article_href(i) for i in ODD_IDS)
     for link in links:
         assert link.isascii() and not re.search(r"[\s?#]", link), link
@@ -185,7 +185,7 @@ def test_every_odd_link_opens_in_chromium(browser: Any, naba: Naba) -> None:
     with serve_app(create_app(naba)) as base_url:
         page = browser.new_page()
         try:
-            page.goto(base_url + "/", wait_until="load")
+            page.goto(base_url + "/latest", wait_until="load")
             links = page.eval_on_selector_all(".card__title a", "links => links.map(a => a.href)")
             assert len(links) == len(ODD_IDS)
             seen = set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Iterator, Sequence
 from html import unescape
 from pathlib import Path
@@ -29,6 +30,7 @@ from naba.web.format import format_datetime
 from naba.web.pages import Display
 from naba.web.source_pages import ERROR_CHARS, relative_time
 
+RIYADH = zoneinfo.ZoneInfo("Asia/Riyadh")
 UTC = dt.UTC
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -118,7 +120,7 @@ def test_empty_state_explains_how_to_follow_sources(client: TestClient) -> None:
     assert response.status_code == 200
     html = response.text
     assert '<html lang="ar" dir="rtl">' in html
-    assert "<title>المصادر — نبأ</title>" in html
+    assert "<title>المصادر المتابعة — نبأ</title>" in html
     assert "لا تتابع أي مصدر بعد" in html
     assert "<code>naba sources import --default</code>" in html
     assert "<code>naba watch</code>" in html
@@ -129,12 +131,12 @@ def test_home_has_the_sources_nav_link(client: TestClient) -> None:
     for path in ("/", "/sources", "/stories"):
         html = client.get(path).text
         nav = re.search(r'<nav class="nav".*?</nav>', html, re.S)
-        assert nav and '<a href="/sources">المصادر</a>' in nav.group(0), path
+        assert nav and '<a href="/sources">المصادر المتابعة</a>' in nav.group(0), path
 
 
 def test_summary_counts_every_state(client: TestClient, ids: dict[str, int]) -> None:
     html = client.get("/sources").text
-    assert "عدد المصادر: ٦" in html
+    assert "٦ مصادر متابعة" in html
     assert '<span class="state state--ok">سليم: ٢</span>' in html
     assert '<span class="state state--failing">متعثر: ٢</span>' in html
     assert '<span class="state state--new">لم يُستطلع بعد: ١</span>' in html
@@ -169,7 +171,7 @@ def test_a_row_shows_the_source_and_its_health(client: TestClient, ids: dict[str
     )
     assert last and last.group(3) == "منذ ٣ ساعات"
     polled = dt.datetime.fromisoformat(last.group(1))
-    assert last.group(2) == f"{format_datetime(polled, 'arab')} (UTC)"
+    assert last.group(2) == format_datetime(polled, "arab", tz=RIYADH)  # the reader's zone
     assert re.search(r'<td data-label="الاستطلاع التالي"><time [^>]*>بعد ساعتين</time>', row)
     assert '<td data-label="المقالات" class="num">١٬٢٣٤</td>' in row
     assert '<td data-label="عناصر فاشلة" class="num">٠</td>' in row
@@ -223,7 +225,7 @@ def test_hostile_titles_and_errors_are_escaped(client: TestClient, ids: dict[str
 
 def test_digits_follow_the_readers_choice(client: TestClient, ids: dict[str, int]) -> None:
     html = client.get("/sources", params={"digits": "latn"}).text
-    assert "عدد المصادر: 6" in html
+    assert "6 مصادر متابعة" in html
     assert "متعثر: 3 محاولات فاشلة" in html
     assert '<td data-label="المقالات" class="num">1,234</td>' in html
     assert ">منذ 3 ساعات</time>" in html
@@ -231,10 +233,10 @@ def test_digits_follow_the_readers_choice(client: TestClient, ids: dict[str, int
     assert not re.search("[٠-٩]", re.sub(r"<footer.*</footer>", "", html, flags=re.S))
     # The choice is remembered in a cookie, and the toggle offers Eastern Arabic digits back.
     html = client.get("/sources").text
-    assert "عدد المصادر: 6" in html
+    assert "6 مصادر متابعة" in html
     assert 'href="/sources?digits=arab"' in html
     html = client.get("/sources", params={"digits": "arab"}).text
-    assert "عدد المصادر: ٦" in html and "١٬٢٣٤" in html
+    assert "٦ مصادر متابعة" in html and "١٬٢٣٤" in html
 
 
 # --- one source ----------------------------------------------------------------------------------------
@@ -244,8 +246,8 @@ def test_detail_lists_the_failed_items(client: TestClient, ids: dict[str, int]) 
     response = client.get("/sources", params={"source": ids[ARABIYA]})
     assert response.status_code == 200
     html = response.text
-    assert "<title>العربية — المصادر — نبأ</title>" in html
-    assert '<a href="/sources">→ كل المصادر</a>' in html
+    assert "<title>العربية — المصادر المتابعة — نبأ</title>" in html
+    assert '<a href="/sources">→ كل المصادر المتابعة</a>' in html
     assert f'<bdi dir="ltr">{ARABIYA}</bdi>' in html
     assert "<table" not in html
     items = re.findall(r"<li>(.*?)</li>", html.split('class="failed-items"')[1], re.S)

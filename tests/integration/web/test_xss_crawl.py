@@ -526,6 +526,8 @@ def _content_pages(naba: Naba) -> list[tuple[str, str]]:
     pages = -(-store.count() // size)
     return [
         *(("/", f"/?page={k}") for k in range(1, pages + 1)),
+        ("/", "/"),
+        *(("/latest", f"/latest?page={k}") for k in range(1, pages + 1)),
         *(
             ("/", "/?" + urlencode({"source": o}))
             for o in sorted(s.publisher for s in store.sources())[::SAMPLED]
