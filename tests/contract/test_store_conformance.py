@@ -296,6 +296,18 @@ def test_understanding_batches_round_trip(
         assert store.entity_stories(count.canonical)
     mentioned = [a.id for a in real if store.article_entities(a.id)]
     assert mentioned and all(store.article_entities(i)[0].article == i for i in mentioned[:5])
+    # The front page's reads: the span of publication times, a day's understood articles, names as written.
+    span = store.published_span()
+    assert span is not None and span[0] == first_ts
+    start = dt.datetime.fromtimestamp(span[0], dt.UTC)
+    everything = store.day_articles(start, dt.datetime.fromtimestamp(span[1] + 1, dt.UTC))
+    assert {d.article for d in everything} == members
+    assert [d.published_ts for d in everything] == sorted(d.published_ts for d in everything)
+    assert all(d.story == store.understanding(d.article).story for d in everything[:20])  # type: ignore[union-attr]
+    assert store.day_articles(start, start) == []
+    shown = store.display_names([e.canonical for e in top])
+    assert set(shown) == {e.canonical for e in top} and all(shown.values())
+    assert store.top_entities(5, until=start) == []
 
     again = understand(store, settings, ANALYZER)  # nothing new: nothing written twice
     assert again.new == 0 and store.understood_count() == len(real)

@@ -132,7 +132,7 @@ def test_reader_pages_on_a_real_store(built: tuple[Settings, dict[str, object]])
     with Naba.open(settings, sync_index=False) as naba:
         client = TestClient(create_app(naba))
         html = client.get("/stories").text
-        assert 'href="/stories"' in html and "قصص اليوم" in html
+        assert "قصص اليوم" in html  # the day's stories by the store's ranking; the home page is the front page
         top = naba.store.stories(1)[0]
         assert story_href(top.id) in html
         page = client.get(story_href(top.id)).text

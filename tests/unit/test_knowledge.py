@@ -58,6 +58,7 @@ def test_every_knowledge_file_is_read() -> None:
         "spelling-variants.tsv",
     }
     read |= {"months.tsv", "dateline-words.tsv", "outlets.toml", "agencies.toml"}
+    read |= {"headline-labels.tsv", "plural-nouns.tsv", "platforms.txt"}
     assert set(KNOWLEDGE_FILES) - {"sources.opml"} == read
 
 
@@ -160,3 +161,18 @@ def test_a_selection_outside_the_records_names_is_refused() -> None:
         knowledge._publisher("test", {**table, "entity_names": ["ص"]}, agency=False)
     with pytest.raises(ValueError, match="unexpected keyword argument 'nickname'"):
         knowledge._publisher("test", {**table, "nickname": "y"}, agency=False)
+
+
+def test_headline_labels_and_plural_nouns() -> None:
+    labels = knowledge.headline_labels()
+    assert {x.kind for x in labels} == {"section", "part", "ordinal"}
+    assert next(x.value for x in labels if x.text == "اقتصادي") == "economy"
+    article = knowledge.plural_nouns()["article"]
+    assert (article["one"], article["two"], article["few"], article["many"], article["other"]) == (
+        "مقال واحد",
+        "مقالان",
+        "{n} مقالات",
+        "{n} مقالًا",
+        "{n} مقال",
+    )
+    assert "فيسبوك" in knowledge.word_list("platforms.txt")

@@ -218,4 +218,10 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE failures ADD COLUMN seen INTEGER NOT NULL DEFAULT 1;
     CREATE UNIQUE INDEX failures_once ON failures(stage, location, error_type, message)
     """,
+    # The reader's latest list (``latest``: newest first, ties by change order, undated last) reads these
+    # indexes in order instead of sorting the whole table (2.2 s at 31k articles without them).
+    9: """
+    CREATE INDEX articles_by_latest ON articles(published_ts DESC, change_seq DESC);
+    CREATE INDEX articles_by_publisher_latest ON articles(publisher, published_ts DESC, change_seq DESC)
+    """,
 }

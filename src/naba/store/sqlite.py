@@ -282,8 +282,10 @@ class SQLiteStore(UnderstandingTables, SourceTables, TableCopy):
     def latest(self, *, limit: int, offset: int = 0, publisher: str | None = None) -> list[StoredArticle]:
         where, params = ("WHERE publisher = ?", [publisher]) if publisher else ("", [])
         rows = self._db.execute(
+            # SQLite sorts NULL lowest, so DESC already puts undated articles last, and the order is
+            # migration 9's index: no sort of the table.
             f"SELECT {_COLUMNS} FROM articles {where} "
-            "ORDER BY published_ts IS NULL, published_ts DESC, change_seq DESC LIMIT ? OFFSET ?",
+            "ORDER BY published_ts DESC, change_seq DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         return [_stored(row) for row in rows]
@@ -308,7 +310,10 @@ class SQLiteStore(UnderstandingTables, SourceTables, TableCopy):
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def published_span(self) -> tuple[float, float] | None:
-        row = self._db.execute("SELECT min(published_ts), max(published_ts) FROM articles").fetchone()
+        # Two subqueries: SQLite answers a lone min() or max() from the index, not both in one query.
+        row = self._db.execute(
+            "SELECT (SELECT min(published_ts) FROM articles), (SELECT max(published_ts) FROM articles)"
+        ).fetchone()
         return None if row[0] is None else (float(row[0]), float(row[1]))
 
     def counts(self) -> dict[str, int]:

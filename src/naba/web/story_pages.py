@@ -176,18 +176,20 @@ def entity_chips_for(store: ReaderStore, entities: Sequence[EntityCount]) -> lis
 
 
 def true_variants(canonical: str, names: Sequence[str]) -> list[str]:
-    """The surface forms that are spellings of the whole name, not a part of it: a form is kept when it
-    holds as many words as the canonical name (give or take the article ال and «بن»/«عبد» spacing) and
-    shares its first word, folded. «سعود» or «عبدالعزيز» alone is not an alias of «سلمان بن عبدالعزيز»."""
-    key = fold_key(canonical).replace(" ", "")
-    first = fold_key(canonical).split()[0] if canonical.strip() else ""
+    """The surface forms that name the whole entity, not a fragment of its name: a form whose words are all
+    among the canonical name's words (and fewer of them) is a part of it — «سعود» or «عبدالعزيز» alone is not
+    another name of «سلمان بن عبدالعزيز آل سعود» — while a long form («حركة المقاومة الإسلامية» for «حماس»)
+    or another spelling («أثيوبيا») is kept. Compared folded, without the spaces inside «عبد العزيز»."""
+    whole = [w for w in fold_key(canonical).split() if w]
+    joined = "".join(whole)
     out = []
     for name in names:
-        folded = fold_key(name)
-        if not folded:
+        words = fold_key(name).split()
+        if not words:
             continue
-        compact = folded.replace(" ", "")
-        if compact == key or (folded.split()[0] == first and len(compact) >= len(key) * 0.7):
+        glued = "".join(words)
+        fragment = len(words) < len(whole) and all(w in whole for w in words)
+        if not fragment and not (glued in joined and len(glued) < len(joined)):
             out.append(name)
     return out
 

@@ -263,5 +263,5 @@ def test_the_outlet_menu_finds_a_publisher_whose_key_had_controls(client: TestCl
     # The menu's option value went out without the controls; choosing it still filters to that outlet.
     html = client.get("/search", params={"q": "حماس", "source": SEEN_PUBLISHERS[1]}).text
     assert '<option value="جريدة النهار" dir="auto" selected>' in html
-    assert 'عدد النتائج: <span class="total">١</span>' in html
+    assert '<span class="total">نتيجة واحدة</span>' in html
     assert SEEN_TITLE in visible(html)

@@ -272,6 +272,10 @@ class PostgresStore(UnderstandingTables, SourceTables, TableCopy):
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def published_span(self) -> tuple[float, float] | None:
+        row = self._db.execute("SELECT min(published_ts), max(published_ts) FROM articles").fetchone()
+        return None if row[0] is None else (float(row[0]), float(row[1]))
+
     def counts(self) -> dict[str, int]:
         tables = {
             "articles": "articles",
