@@ -107,7 +107,9 @@ def test_cli_json_shapes(built: tuple[Settings, dict[str, object]]) -> None:
         "size",
         "entities",
         "keywords",
+        "lead_outlet",
     }
+    assert top["lead_outlet"]  # the outlet of the headline shown
     assert top["entities"] and {"canonical", "kind", "articles", "outlets", "stories", "mentions"} == set(
         top["entities"][0]
     )
