@@ -47,12 +47,13 @@ from naba.store.base import (
     StateStore,
     StoryHead,
     StoryMergeRow,
+    StoryMoveRow,
     ThreadLinkRow,
     UnderstandBatch,
     UnderstandingWriter,
 )
 from naba.store.sqlite import published_timestamp
-from naba.stories import StoryMerge, StoryStream, StreamEvent, ThreadLink
+from naba.stories import StoryMerge, StoryMove, StoryStream, StreamEvent, ThreadLink
 from naba.stories.clustering import KEEP_WINDOW
 from naba.stories.threads import THREAD_WINDOW
 from naba.types import AnalyzedArticle, ArticleId
@@ -117,6 +118,7 @@ class _Recorder:
         self._rows: list[ArticleUnderstanding] = []
         self._group_merges: list[GroupMergeRow] = []
         self._story_merges: list[StoryMergeRow] = []
+        self._story_moves: list[StoryMoveRow] = []
         self._groups: dict[str, DuplicateGroup] = {}
         self._touched: set[str] = set()
         self._links: list[ThreadLinkRow] = []
@@ -155,7 +157,7 @@ class _Recorder:
         )
         self._record_dedupe(dedupe)
         self._touched.add(assignment.story)
-        self._record_stories(event.merges, event.thread_links)
+        self._record_stories(event.merges, event.thread_links, event.moves)
         return event
 
     def _record_dedupe(self, dedupe: DedupeResult) -> None:
@@ -166,9 +168,16 @@ class _Recorder:
             self._groups.pop(merge.absorbed, None)
         self._groups[dedupe.group.id] = dedupe.group
 
-    def _record_stories(self, merges: Sequence[StoryMerge], links: Sequence[ThreadLink]) -> None:
+    def _record_stories(
+        self, merges: Sequence[StoryMerge], links: Sequence[ThreadLink], moves: Sequence[StoryMove] = ()
+    ) -> None:
         s, g, t = self.totals
         self.totals = (s + len(merges), g, t + len(links))
+        for move in moves:  # a repair split: the article's row follows it, the old link redirects
+            self._story_moves.append(
+                StoryMoveRow(move.article, self._story(move.from_story), self._story(move.to_story), move.at)
+            )
+            self._touched.update((move.from_story, move.to_story))
         for m in merges:
             self._story_merges.append(
                 StoryMergeRow(self._story(m.absorbed), self._story(m.into), m.similarity, m.at)
@@ -178,8 +187,8 @@ class _Recorder:
             self._links.append(ThreadLinkRow(self._story(link.story), self._story(link.to), link.similarity))
 
     def flush(self) -> None:
-        merges, links = self.stream.flush()
-        self._record_stories(merges, links)
+        merges, links, moves = self.stream.flush()
+        self._record_stories(merges, links, moves)
 
     def batch(self, state: tuple[StateRow, ...] = ()) -> UnderstandBatch:
         """The records gathered since the previous batch (and resets them)."""
@@ -200,6 +209,7 @@ class _Recorder:
             articles=tuple(self._rows),
             group_merges=tuple(self._group_merges),
             story_merges=tuple(self._story_merges),
+            story_moves=tuple(self._story_moves),
             groups=groups,
             stories=tuple(heads),
             thread_links=tuple(self._links),

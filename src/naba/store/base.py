@@ -177,6 +177,16 @@ class StoryMergeRow:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryMoveRow:
+    """Article ``article`` moved from story ``from_story`` to ``to_story`` at ``at`` (a repair split)."""
+
+    article: ArticleId
+    from_story: str
+    to_story: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class GroupRow:
     """The current state of one duplicate group: its original and every member with where it was published."""
 
@@ -206,13 +216,17 @@ class StateRow:
 class UnderstandBatch:
     """Every record of one batch of the understand stage, written in one transaction.
 
-    Applied in this order: article rows (with their entities and keywords), group merges, story merges, group states, story heads, thread links,
-    then ``state`` (the watermark), so a killed process leaves either the whole batch or none of it.
+    Applied in this order: article rows (with their entities and keywords), group merges, story moves, story
+    merges, group states, story heads, thread links, then ``state`` (the watermark), so a killed process leaves
+    either the whole batch or none of it. Moves go before merges: a move names an article and a fresh story,
+    a merge rewrites every row of a story, so a moved article follows a later merge of its new story and an
+    article moved after its story was merged is not pulled back.
     """
 
     articles: tuple[ArticleUnderstanding, ...] = ()
     group_merges: tuple[GroupMergeRow, ...] = ()
     story_merges: tuple[StoryMergeRow, ...] = ()
+    story_moves: tuple[StoryMoveRow, ...] = ()
     groups: tuple[GroupRow, ...] = ()
     stories: tuple[StoryHead, ...] = ()
     thread_links: tuple[ThreadLinkRow, ...] = ()

@@ -218,6 +218,18 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE failures ADD COLUMN seen INTEGER NOT NULL DEFAULT 1;
     CREATE UNIQUE INDEX failures_once ON failures(stage, location, error_type, message)
     """,
+    # Articles a story repair split moved to another story (naba.stories.clustering): the story an old link
+    # (story, article) pointed at and the story the article is in now, so such links redirect.
+    8: """
+    CREATE TABLE story_moves (
+        article    TEXT NOT NULL,
+        from_story TEXT NOT NULL,
+        to_story   TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        PRIMARY KEY (article, from_story)
+    );
+    CREATE INDEX story_moves_by_from ON story_moves(from_story)
+    """,
     # The reader's latest list (``latest``: newest first, ties by change order, undated last) reads these
     # indexes in order instead of sorting the whole table (2.2 s at 31k articles without them).
     9: """

@@ -99,6 +99,15 @@ class UnderstandingTables(EntityTables):
             for group_merge in batch.group_merges:
                 self._merge_group(group_merge.absorbed, group_merge.into)
             touched: set[str] = set()
+            for move in batch.story_moves:
+                db.execute(
+                    "UPDATE understanding SET story = ? WHERE article = ?", (move.to_story, move.article)
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO story_moves (article, from_story, to_story, at) VALUES (?, ?, ?, ?)",
+                    (move.article, move.from_story, move.to_story, move.at.isoformat()),
+                )
+                touched.update((move.from_story, move.to_story))
             for m in batch.story_merges:
                 survivor = self._merge_story(m.absorbed, m.into, m.similarity, m.at)
                 if survivor is not None:
@@ -292,6 +301,13 @@ class UnderstandingTables(EntityTables):
             (self._resolve_story(story_id),),
         ).fetchall()
         return [understanding_row(r) for r in rows]
+
+    def moved_to(self, article_id: ArticleId, story_id: str) -> str | None:
+        """The live story an article moved to from ``story_id`` (a repair split), else None."""
+        row = self._db.execute(
+            "SELECT to_story FROM story_moves WHERE article = ? AND from_story = ?", (article_id, story_id)
+        ).fetchone()
+        return self._resolve_story(str(row[0])) if row else None
 
     def story_of(self, article_id: ArticleId) -> StoryRow | None:
         found = self.understanding(article_id)

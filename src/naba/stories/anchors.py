@@ -308,3 +308,8 @@ def figures_agree(a: Anchors, b: Anchors) -> bool:
     """True when two story cores share a specific figure (an index level, a percentage, a count >= 100)."""
     keys = {_figure_key(f) for f in a.figures if specific_figure(f)}
     return any(_figure_key(f) in keys for f in b.figures if specific_figure(f))
+
+
+def figures_conflict(a: Anchors, b: Anchors) -> bool:
+    """True when both name figures and share none (the same bulletin with another day's counts)."""
+    return bool(a.figures and b.figures and not a.figures & b.figures)

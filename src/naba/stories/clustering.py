@@ -4,13 +4,19 @@ Contract (EVAL.md "Duplicates, stories, related")
 --------------------------------------------------
 * :meth:`StoryClusterer.add` assigns one article from what came before it and returns an :class:`Assignment`
   (a record a store persists). A syndicated copy (the deduper's ``copy_of``) joins its original's story.
-* Otherwise the article is compared with the centroids of the *active* stories (last seen within
-  :data:`STORY_WINDOW`) that share one of its heaviest terms (an inverted index over centroid terms, so
-  the cost does not grow with the store), by :func:`~naba.stories.similarity.story_similarity`; it joins the
-  best one at or above :data:`JOIN_THRESHOLD`, else starts a story.
-* Every :data:`REPAIR_EVERY` articles, :meth:`repair` merges pairs of stories touched since the last pass
-  whose centroids are at least :data:`MERGE_THRESHOLD` alike; only active stories are looked at. The older
-  story keeps its id and the other becomes a :class:`StoryMerge` redirect. There is never a global pass.
+* A story is one event in a bounded time (issue 11). Otherwise the article is compared with the decaying
+  centroids (:data:`CENTROID_HALF_LIFE`) of the *open* stories (last article within :data:`STORY_WINDOW`,
+  first within :data:`STORY_MAX_SPAN`) that share one of its heaviest terms (an inverted index over centroid
+  terms, so the cost does not grow with the store), by :func:`~naba.stories.similarity.story_similarity`;
+  it joins the best one at or above :data:`JOIN_THRESHOLD` whose recent members include one at
+  :data:`MEMBER_THRESHOLD` (the pair's anchors compared: another place is another event of the template,
+  other figures on another day another occasion of a bulletin), else starts a story.
+* Every :data:`REPAIR_EVERY` articles, :meth:`repair` first splits touched stories whose members form
+  several groups about other places or occasions (:data:`SPLIT_EDGE`; the largest group keeps the id, the
+  moved articles are :class:`StoryMove` records, see :meth:`take_moves`), then merges pairs of stories
+  touched since the last pass whose centroids are at least :data:`MERGE_THRESHOLD` alike and whose recent
+  members pass the member check; only open stories are looked at. The older story keeps its id and the
+  other becomes a :class:`StoryMerge` redirect. There is never a global pass.
   A second chance, only without an anchor conflict: a lower :data:`AGREE_MERGE_THRESHOLD` when the cores
   share a specific figure, and :data:`ATTACH_THRESHOLD` for a singleton meeting a story of at least
   :data:`ATTACH_MIN_SIZE` articles (one event told by two press-release texts).
@@ -22,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -36,10 +43,12 @@ from naba.stories.anchors import (
     article_anchors,
     conflict_factor,
     figures_agree,
+    figures_conflict,
 )
 from naba.stories.candidates import CandidateIndex, Ranking
 from naba.stories.packed import PackedVector, Scorer, TermIds
-from naba.stories.records import Assignment, StoryMerge, StorySummary
+from naba.stories.places import agree
+from naba.stories.records import Assignment, StoryMerge, StoryMove, StorySummary
 from naba.stories.similarity import (
     CENTROID_TOP_TERMS,
     DEFAULT_WEIGHTS,
@@ -53,6 +62,7 @@ from naba.stories.similarity import (
     features_of,
     normalized,
     ranked_terms,
+    story_similarity,
     time_decay,
 )
 from naba.types import AnalyzedArticle, ArticleId, Story
@@ -110,10 +120,44 @@ AGREE_MERGE_THRESHOLD: Final = 0.2
 ATTACH_THRESHOLD: Final = 0.28
 ATTACH_MAX_SIZE: Final = 1
 ATTACH_MIN_SIZE: Final = 8
+# Repair splits (issue 11): a story of at least SPLIT_MIN_SIZE members whose members fall into several groups
+# (connected components of the graph of member pairs scoring at least SPLIT_EDGE, as for the member check) is
+# split when a group of at least SPLIT_MIN_PART members names other places or figures than the largest group
+# (their anchor cores conflict: another event of the same template, another occasion of a bulletin); the
+# largest group keeps the id, such groups become stories of their own. Weakly tied groups that do not
+# conflict (one event told by two press-release texts, merged by a second chance) stay. A story is checked
+# again once it grew by SPLIT_RECHECK_GROWTH.
+SPLIT_MIN_SIZE: Final = 4
+SPLIT_EDGE: Final = 0.3
+SPLIT_MIN_PART: Final = 2
+SPLIT_RECHECK_GROWTH: Final = 1.25
 # Characters of the body read by the NER after the headline (the lead names the event's people).
 ENTITY_LEAD_CHARS: Final = 400
-# A story is active (can receive articles) while its last article is within STORY_WINDOW of the stream.
-STORY_WINDOW: Final = dt.timedelta(days=3)
+# A story is active (can receive articles) while its last article is within STORY_WINDOW of the stream (it
+# closes after that much inactivity) and its first article within STORY_MAX_SPAN: a story is one event in a
+# bounded time; what goes on longer is a thread of stories (issue 11: over the month, stories of >= 3 articles
+# spanning more than 3 days were 14% with a 3-day inactivity window and no span bound).
+STORY_WINDOW: Final = dt.timedelta(days=2)
+STORY_MAX_SPAN: Final = dt.timedelta(days=3)
+# The story "as it is now": its centroid sums decay with this half-life (a member's weight halves every
+# CENTROID_HALF_LIFE after it joined), so what a story absorbed days ago stops pulling new articles in.
+CENTROID_HALF_LIFE: Final = dt.timedelta(hours=24)
+# Members an article is compared with, one by one, before it joins (the story's most recent ones). The join
+# needs one of them at MEMBER_THRESHOLD or more (weighted cosine x the pair's anchor conflict): an article that
+# resembles the centroid of a story glued from look-alike events (condolence cables to five countries, whose
+# core names no country any more) but names other places or figures than every recent member is the same
+# template about another event, and starts a story.
+RECENT_MEMBERS: Final = 8
+MEMBER_THRESHOLD: Final = 0.3
+# A recurring bulletin (the daily count, the market close, the weather) is a new story per occasion: a member
+# OCCASION_GAP or more before the article whose figures are disjoint from the article's is another occasion,
+# and the pair's similarity is multiplied by OCCASION_PENALTY.
+OCCASION_GAP: Final = dt.timedelta(hours=12)
+OCCASION_PENALTY: Final = 0.3
+# Between two articles (not an article and a story core), disjoint places weigh more than PLACE_PENALTY: two
+# reports of one event name disjoint places in under 1% of labeled same-story pairs (anchors.BACKGROUND_SHARE),
+# while the same template about another event names another place by construction.
+PAIR_PLACE_PENALTY: Final = 0.7
 # Stories stay in memory (for threads and related articles) this long after their last article, then are
 # archived as summaries.
 KEEP_WINDOW: Final = dt.timedelta(days=7)
@@ -148,6 +192,11 @@ class _StoryState:
     version: int = 0  # of the centroid: unique over the clusterer's life, renewed by every refresh
     packed: PackedVector | None = None  # the centroid for batched similarities
     slot: int = -1  # in the candidate index and the scorer's rows
+    checked: int = 0  # members when the split check last looked at the story
+    decayed_at: dt.datetime | None = None  # when the sums were last brought to their decayed weight
+    recent: deque[tuple[ArticleFeatures, Anchors, dt.datetime]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_MEMBERS)
+    )
 
 
 def _add_into(total: Vector, vector: Vector) -> None:
@@ -182,6 +231,13 @@ class StoryClusterer:
         merge_threshold: float = MERGE_THRESHOLD,
         repair_every: int = REPAIR_EVERY,
         window: dt.timedelta = STORY_WINDOW,
+        max_span: dt.timedelta = STORY_MAX_SPAN,
+        centroid_half_life: dt.timedelta | None = CENTROID_HALF_LIFE,
+        member_threshold: float = MEMBER_THRESHOLD,
+        occasion_penalty: float = OCCASION_PENALTY,
+        pair_place_penalty: float = PAIR_PLACE_PENALTY,
+        split_edge: float | None = SPLIT_EDGE,
+        split_min_part: int = SPLIT_MIN_PART,
         keep: dt.timedelta = KEEP_WINDOW,
         place_penalty: float = PLACE_PENALTY,
         figure_penalty: float = FIGURE_PENALTY,
@@ -214,6 +270,15 @@ class StoryClusterer:
         self.attach_min_size = attach_min_size
         self.repair_every = repair_every
         self.window = window
+        self.max_span = max_span
+        self.centroid_half_life = centroid_half_life
+        self.member_threshold = member_threshold
+        self.occasion_penalty = occasion_penalty
+        self.pair_place_penalty = pair_place_penalty
+        self.split_edge = split_edge
+        self.split_min_part = split_min_part
+        self.moves: list[StoryMove] = []  # of the repair passes since the last take_moves()
+        self._member: dict[ArticleId, tuple[Anchors, dt.datetime, str]] = {}  # anchors, time, outlet
         self.keep = max(keep, window)
         self.idf = OnlineIdf()
         self.anchor_df = AnchorFrequency(background_share)
@@ -258,7 +323,9 @@ class StoryClusterer:
             story = self._new_story(article.id, now)
         self._join(self._stories[story], analyzed, feats, now)
         self._anchor(self._stories[story], anchors)
+        self._stories[story].recent.append((feats, anchors, now))
         self.features[article.id] = feats
+        self._member[article.id] = (anchors, now, article.publisher or "")
         assignment = Assignment(article.id, story, round(similarity, 4), method, now)
         self._since_repair += 1
         merges: list[StoryMerge] = []
@@ -293,40 +360,86 @@ class StoryClusterer:
             story = self.resolve(self._story_of.get(copy_of))
             # A copy of a template (the same telegram to another country, the same raid report from another
             # town) is a near-duplicate of another event: it follows its original only without a conflict.
-            live = story is not None and story in self._stories
-            if live and story is not None and self.conflict(anchors, self._stories[story].core) >= 1.0:
-                return story, 1.0, METHOD_COPY
-        best, best_sim = None, 0.0
-        horizon, undecayed = now - self.window, now - DECAY_GRACE
+            state = self._stories.get(story) if story is not None else None
+            original = self._member.get(copy_of)
+            if (
+                state is not None
+                and self._open(state, now)
+                and self.conflict(anchors, state.core) >= 1.0
+                and (original is None or self._same_occasion(anchors, now, original[0], original[1]))
+            ):
+                return state.id, 1.0, METHOD_COPY
+        best_sim = 0.0
+        undecayed = now - DECAY_GRACE
         active = [
-            s
-            for s in map(self._stories.__getitem__, self._ranked_candidates(feats))
-            if s.last_seen >= horizon
+            s for s in map(self._stories.__getitem__, self._ranked_candidates(feats)) if self._open(s, now)
         ]
         query = self._terms.query(feats)
         raw = self._scorer.similarities(query, [s.slot for s in active], self._terms.capacity)
         order: Sequence[int] = range(len(active))
         if self._factor_at_most_one:
             # Decay and anchor factors are at most 1: by descending weighted cosine, the first candidate below
-            # the best so far ends the search. The winner does not depend on the order (the highest similarity,
-            # ties to the smaller id).
+            # the join threshold ends the search. The winner does not depend on the order (the highest
+            # similarity that passes the member check, ties to the smaller id).
             order = sorted(order, key=raw.__getitem__, reverse=True)
+        passing: list[tuple[float, str]] = []
         for i in order:
             weighted, state = raw[i], active[i]
-            if weighted < best_sim and self._factor_at_most_one:
+            if weighted < self.join_threshold and self._factor_at_most_one:
                 break
             # time_decay is 1 within the grace period (the story's last article is never after ``now``)
             fresh = state.last_seen >= undecayed
             decay = 1.0 if fresh else time_decay(now - state.last_seen, DECAY_GRACE, DECAY_HALF_LIFE)
-            sim = weighted * decay
-            if sim < best_sim and self._factor_at_most_one:
-                continue
-            sim *= self.conflict(anchors, state.core)
-            if sim > best_sim or (sim == best_sim and best is not None and state.id < best):
-                best, best_sim = state.id, sim
-        if best is not None and best_sim >= self.join_threshold:
-            return best, best_sim, METHOD_SIMILAR
+            sim = weighted * decay * self.conflict(anchors, state.core)
+            best_sim = max(best_sim, sim)
+            if sim >= self.join_threshold:
+                passing.append((-sim, state.id))
+        for neg_sim, story_id in sorted(passing):
+            if self._member_match(self._stories[story_id], feats, anchors, now):
+                return story_id, -neg_sim, METHOD_SIMILAR
         return None, best_sim, METHOD_NEW
+
+    def _open(self, state: _StoryState, now: dt.datetime) -> bool:
+        """The story can still receive an article at ``now`` (see STORY_WINDOW and STORY_MAX_SPAN)."""
+        return state.last_seen >= now - self.window and now - state.first_seen <= self.max_span
+
+    def pair_score(
+        self,
+        a: ArticleFeatures,
+        a_anchors: Anchors,
+        a_at: dt.datetime,
+        b: ArticleFeatures,
+        b_anchors: Anchors,
+        b_at: dt.datetime,
+    ) -> float:
+        """Two articles' weighted cosine times their anchor conflict and the other-occasion penalty."""
+        sim = story_similarity(a, b, self.weights, 1.0) * conflict_factor(
+            a_anchors,
+            b_anchors,
+            self.pair_place_penalty,
+            self.figure_penalty,
+            self.person_penalty,
+            self.org_penalty,
+            self.stage_penalty,
+        )
+        if abs(a_at - b_at) >= OCCASION_GAP and figures_conflict(a_anchors, b_anchors):
+            sim *= self.occasion_penalty
+        return sim
+
+    def _same_occasion(self, a: Anchors, a_at: dt.datetime, b: Anchors, b_at: dt.datetime) -> bool:
+        """No pair penalty between two articles' anchors: the same places, and the same figures on another day."""
+        if self.pair_place_penalty and a.places and b.places and not agree(a.places, b.places):
+            return False
+        return not (abs(a_at - b_at) >= OCCASION_GAP and figures_conflict(a, b))
+
+    def _member_match(
+        self, state: _StoryState, feats: ArticleFeatures, anchors: Anchors, now: dt.datetime
+    ) -> bool:
+        """One of the story's recent members is alike enough to the article (see MEMBER_THRESHOLD)."""
+        return any(
+            self.pair_score(feats, anchors, now, f, a, at) >= self.member_threshold
+            for f, a, at in state.recent
+        )
 
     def candidates(self, body: Vector) -> list[str]:
         """Active stories sharing one of the article's heaviest terms, most shared terms first."""
@@ -403,6 +516,7 @@ class StoryClusterer:
         state.titles[article.id] = article.title
         if article.publisher:
             state.outlets[article.publisher] = state.outlets.get(article.publisher, 0) + 1
+        self._decay(state, now)
         state.last_seen = max(state.last_seen, now)
         for total, vector in zip(state.sums, (feats.title, feats.body, feats.names), strict=True):
             _add_into(total, vector)
@@ -412,6 +526,18 @@ class StoryClusterer:
         if fit > state.lead_score or state.lead is None:
             state.lead, state.lead_score = article.id, fit
         self._touched.add(state.id)
+
+    def _decay(self, state: _StoryState, now: dt.datetime) -> None:
+        """Bring the story's sums to their weight at ``now`` (see CENTROID_HALF_LIFE)."""
+        before, state.decayed_at = state.decayed_at, now
+        if self.centroid_half_life is None or before is None or now <= before:
+            return
+        factor = 0.5 ** ((now - before) / self.centroid_half_life)
+        state.sums = (
+            {t: w * factor for t, w in state.sums[0].items()},
+            {t: w * factor for t, w in state.sums[1].items()},
+            {t: w * factor for t, w in state.sums[2].items()},
+        )
 
     def _refresh(self, state: _StoryState) -> None:
         """Recompute the centroid from the sums and re-index its terms."""
@@ -439,6 +565,9 @@ class StoryClusterer:
         self._index.start_log()
         now = self._now or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         merges: list[StoryMerge] = []
+        if self.split_edge is not None:
+            for story_id in sorted(self._touched):
+                self._touched.update(self._split(self._stories[story_id], now))
         for story_id in sorted(self._touched):
             state = self._stories.get(story_id)
             if state is None:
@@ -450,6 +579,115 @@ class StoryClusterer:
         self._archive_stale(now)
         return merges
 
+    def take_moves(self) -> list[StoryMove]:
+        """The article moves of the splits since the last call (records for a store)."""
+        moves, self.moves = self.moves, []
+        return moves
+
+    def _split(self, state: _StoryState, now: dt.datetime) -> list[str]:
+        """Split an incoherent story (see SPLIT_EDGE); returns the ids of the stories split off."""
+        if len(state.members) < SPLIT_MIN_SIZE or len(state.members) < state.checked * SPLIT_RECHECK_GROWTH:
+            return []
+        state.checked = len(state.members)
+        members = [m for m in state.members if m in self.features]
+        if len(members) < len(state.members):
+            return []  # a member's features are gone (archived): leave the story as it is
+        parent = list(range(len(members)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        info = [(self.features[m], *self._member[m][:2]) for m in members]
+        edge = self.split_edge if self.split_edge is not None else 0.0
+        for i, (fa, aa, ta) in enumerate(info):
+            for j in range(i + 1, len(info)):
+                if find(i) == find(j):
+                    continue
+                fb, ab, tb = info[j]
+                if self.pair_score(fa, aa, ta, fb, ab, tb) >= edge:
+                    parent[find(j)] = find(i)
+        groups: dict[int, list[ArticleId]] = {}
+        for i, m in enumerate(members):
+            groups.setdefault(find(i), []).append(m)
+        if len(groups) == 1:
+            return []
+        # The largest group keeps the id (ties: the one with the story's first member).
+        ordered = sorted(groups.values(), key=lambda g: (-len(g), members.index(g[0])))
+        kept = self._core_of(ordered[0])
+        parts = [
+            g
+            for g in ordered[1:]
+            if len(g) >= self.split_min_part and not self._same_occasion_cores(kept, self._core_of(g))
+        ]
+        if not parts:
+            return []
+        moved = {m for g in parts for m in g}
+        self._rebuild(state, [m for m in state.members if m not in moved], now)
+        created = []
+        for part in parts:
+            new = self._stories[self._fresh_id(part[0], now)]
+            self._rebuild(new, part, now)
+            self.moves.extend(StoryMove(m, state.id, new.id, now) for m in part)
+            created.append(new.id)
+        return created
+
+    def _core_of(self, members: Sequence[ArticleId]) -> tuple[Anchors, dt.datetime]:
+        """The anchor core of a group of members, and its last time."""
+        counts = AnchorCounts()
+        for m in members:
+            counts.add(self._member[m][0])
+        return counts.core(self.core_share), max(self._member[m][1] for m in members)
+
+    def _same_occasion_cores(self, a: tuple[Anchors, dt.datetime], b: tuple[Anchors, dt.datetime]) -> bool:
+        return self._same_occasion(a[0], a[1], b[0], b[1])
+
+    def _fresh_id(self, first: ArticleId, now: dt.datetime) -> str:
+        """A new story for a split part: ``story:<its first article>``, suffixed when that id was ever used."""
+        base = story_id = f"story:{first}"
+        n = 1
+        while story_id in self._stories or story_id in self._redirects or story_id in self._archive:
+            n += 1
+            story_id = f"{base}~{n}"
+        self._stories[story_id] = _StoryState(story_id, now, now)
+        return story_id
+
+    def _rebuild(self, state: _StoryState, members: Sequence[ArticleId], now: dt.datetime) -> None:
+        """Recompute a story's state from ``members`` (in arrival order), as if they had joined it."""
+        state.members = list(members)
+        state.titles = {m: state.titles.get(m, "") for m in members}
+        state.outlets = {}
+        state.anchor_counts = AnchorCounts()
+        sums: tuple[Vector, Vector, Vector] = ({}, {}, {})
+        times = []
+        for m in members:
+            feats, (anchors, at, outlet) = self.features[m], self._member[m]
+            times.append(at)
+            if outlet:
+                state.outlets[outlet] = state.outlets.get(outlet, 0) + 1
+            state.anchor_counts.add(anchors)
+            weight = (
+                1.0
+                if self.centroid_half_life is None
+                else 0.5 ** (max(now - at, dt.timedelta(0)) / self.centroid_half_life)
+            )
+            for total, vector in zip(sums, (feats.title, feats.body, feats.names), strict=True):
+                _add_into(total, {t: w * weight for t, w in vector.items()})
+            self._story_of[m] = state.id
+        state.sums, state.decayed_at = sums, now
+        state.first_seen, state.last_seen = min(times), max(times)
+        state.core = state.anchor_counts.core(self.core_share)
+        recent = sorted(members, key=lambda m: self._member[m][1])[-RECENT_MEMBERS:]
+        state.recent.clear()
+        state.recent.extend((self.features[m], *self._member[m][:2]) for m in recent)
+        self._refresh(state)
+        fits = [(cosine(self.features[m].body, state.centroid.body), m) for m in members]
+        state.lead_score, state.lead = max(fits, key=lambda f: (f[0], f[1] == members[0]))
+        state.checked = len(members)
+        self._touched.add(state.id)
+
     def _merge_target(self, state: _StoryState, now: dt.datetime) -> tuple[_StoryState | None, float]:
         """The most alike active story at :data:`MERGE_THRESHOLD`, else the best second-chance match."""
         best, best_sim = None, 0.0
@@ -458,7 +696,10 @@ class StoryClusterer:
         others = [
             other
             for other in map(self._stories.__getitem__, self._centroid_candidates(state))
-            if other is not state and other.last_seen >= horizon
+            if other is not state
+            and other.last_seen >= horizon
+            and max(state.last_seen, other.last_seen) - min(state.first_seen, other.first_seen)
+            <= self.max_span
         ]
         for other, weighted in zip(others, self._similarities(state, others), strict=True):
             if weighted < self._merge_floor and self._factor_at_most_one:
@@ -475,11 +716,21 @@ class StoryClusterer:
             if factor >= 1.0 and sim > second_sim and self._second_chance(state, other, sim):
                 second, second_sim = other, sim
             sim *= factor
-            if sim > best_sim:
+            if sim > best_sim and (sim < self.merge_threshold or self._members_agree(state, other)):
                 best, best_sim = other, sim
         if best_sim >= self.merge_threshold:
             return best, best_sim
         return (second, second_sim) if second is not None else (None, best_sim)
+
+    def _members_agree(self, a: _StoryState, b: _StoryState) -> bool:
+        """Some recent member of ``a`` and some of ``b`` pass the member check (MEMBER_THRESHOLD): two stories
+        that are the same template about two events do not merge."""
+        floor = self.member_threshold
+        return any(
+            self.pair_score(fa, aa, ta, fb, ab, tb) >= floor
+            for fa, aa, ta in a.recent
+            for fb, ab, tb in b.recent
+        )
 
     def _second_chance(self, a: _StoryState, b: _StoryState, sim: float) -> bool:
         """A merge below MERGE_THRESHOLD: a shared specific figure, or a singleton attached to a large story."""
@@ -502,8 +753,13 @@ class StoryClusterer:
             min(keep.first_seen, gone.first_seen),
             max(keep.last_seen, gone.last_seen),
         )
+        self._decay(keep, now)
+        self._decay(gone, now)
         for total, vector in zip(keep.sums, gone.sums, strict=True):
             _add_into(total, vector)
+        recent = sorted([*keep.recent, *gone.recent], key=lambda r: r[2])
+        keep.recent.clear()
+        keep.recent.extend(recent)
         keep.anchor_counts.update(gone.anchor_counts)
         keep.core = keep.anchor_counts.core(self.core_share)
         self._drop(gone)
@@ -524,6 +780,7 @@ class StoryClusterer:
             self._archive[state.id] = self._summary(state)
             for member in state.members:
                 self.features.pop(member, None)
+                self._member.pop(member, None)
             self._drop(state)
 
     # -- reading the state ------------------------------------------------------------------------------
@@ -550,6 +807,11 @@ class StoryClusterer:
     def centroid(self, story_id: str) -> ArticleFeatures | None:
         state = self._stories.get(story_id)
         return state.centroid if state is not None else None
+
+    def core(self, story_id: str) -> Anchors | None:
+        """The anchors named by most of an active story's members (None once it is archived)."""
+        state = self._stories.get(story_id)
+        return state.core if state is not None else None
 
     def span(self, story_id: str) -> tuple[dt.datetime, dt.datetime] | None:
         state = self._stories.get(story_id)

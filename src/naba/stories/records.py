@@ -39,3 +39,14 @@ class StorySummary:
     story: Story
     headline: str
     outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMove:
+    """Article ``article`` left story ``from_story`` for ``to_story`` (a repair pass split an incoherent story
+    at ``at``); links to the article under its old story redirect to the new one."""
+
+    article: ArticleId
+    from_story: str
+    to_story: str
+    at: dt.datetime
