@@ -243,7 +243,10 @@ class EntityTables:
                 (canonical, ENTITY_POOL),
             )
         ]
-        found = [s for s in (self.story(i) for i in dict.fromkeys(ids)) if s is not None]
+        # Only the stories of the latest mentions are read (each story row parses its entity and keyword
+        # lists): twice ``limit`` distinct stories, newest mention first, is enough to rank by last_seen.
+        recent = list(dict.fromkeys(ids))[: limit * 2]
+        found = [s for s in (self.story(i) for i in recent) if s is not None]
         far = dt.datetime.min.replace(tzinfo=dt.UTC)
         return sorted(found, key=lambda s: (s.last_seen or far, s.id), reverse=True)[:limit]
 
