@@ -2,9 +2,10 @@
 
 Usage: ``.venv/bin/python eval/related.py [--gold stories-dev.jsonl] [--corpus DIR]``
 
-The window is streamed as for ``eval/stories.py`` (naba's :class:`~naba.stories.StoryStream` fed through
-:class:`~naba.stories.related.RelatedFinder`); at the end, each labeled article whose story or thread has
-another labeled article is a query. Its related list, restricted to labeled articles (unjudged ones are
+What is scored is what the reader, the API and ``naba related`` show: the window's articles are stored in a
+temporary SQLite database in the order ``eval/stories.py`` streams them, ``naba understand`` runs over it, and
+each list is :func:`naba.engine.views.stored_related` read from the stored stories and threads. Each labeled
+article whose story or thread has another labeled article is a query. Its related list, restricted to labeled articles (unjudged ones are
 skipped) and cut at 5, scores ``right / min(5, labeled articles sharing its story or thread)``; an empty list
 scores 0. ``first_right``: share of lists whose first labeled item is right. Last line: one JSON object.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,8 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _stream import DEFAULT_CORPUS, DEFAULT_GOLD, GoldRow, load_stream, print_table
 
-from naba.stories import StoryStream
-from naba.stories.related import RelatedFinder
+from naba.config import load_settings
+from naba.engine.understand import understand
+from naba.engine.views import stored_related
+from naba.store.sqlite import SQLiteStore
+from naba.text.analyzer import DEFAULT_ANALYZER
 from naba.types import AnalyzedArticle, ArticleId
 
 KEYS = ("queries", "p_at_5", "first_right")
@@ -55,17 +60,23 @@ def score(rows: Sequence[GoldRow], lists: dict[str, list[str]]) -> dict[str, flo
     }
 
 
-def run_naba(
-    stream: Sequence[AnalyzedArticle], rows: Sequence[GoldRow], **params: object
-) -> dict[str, list[str]]:
-    finder = RelatedFinder(StoryStream(**params))  # type: ignore[arg-type]
-    for a in stream:
-        finder.add(a)
-    finder.stream.flush()
-    url_of: dict[ArticleId, str] = {a.article.id: a.article.url or a.article.id for a in stream}
-    id_of = {v: k for k, v in url_of.items()}
-    # Lists are cut generously: unlabeled items are skipped before the cut at 5.
-    return {r.url: [url_of[x.article] for x in finder.related(id_of[r.url], limit=100)] for r in rows}
+def run_naba(stream: Sequence[AnalyzedArticle], rows: Sequence[GoldRow]) -> dict[str, list[str]]:
+    """Each labeled article's related list as the reader shows it, after ``naba understand`` over the window."""
+    with tempfile.TemporaryDirectory(prefix="naba-related-") as tmp:
+        db = Path(tmp) / "window.db"
+        settings = load_settings({"db": str(db), "ingest_workers": 1}, environ={})
+        store = SQLiteStore(db)
+        store.put_many([a.article for a in stream], "eval")
+        understand(store, settings, DEFAULT_ANALYZER)
+        url_of: dict[ArticleId, str] = {a.article.id: a.article.url or a.article.id for a in stream}
+        id_of = {v: k for k, v in url_of.items()}
+        # Lists are cut generously: unlabeled items are skipped before the cut at 5.
+        lists = {
+            r.url: [url_of.get(i.article.id, i.article.id) for i in stored_related(store, id_of[r.url], 100)]
+            for r in rows
+        }
+        store.close()
+    return lists
 
 
 def main() -> None:

@@ -117,6 +117,21 @@ class DuplicateVerdict:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyRow:
+    """One member of a duplicate group and where it was published: *the* copy record (dedupe -> engine ->
+    store -> views, "also published by"). ``original`` marks the copy credited as the original.
+
+    ``dedupe.original.CopyInfo`` is a different view on purpose: the ranking facts (publication time, arrival,
+    agency rank) that choosing the original needs inside the deduper, never persisted or shown.
+    """
+
+    article: ArticleId
+    outlet: str | None
+    url: str | None
+    original: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     id: str
     articles: tuple[ArticleId, ...]

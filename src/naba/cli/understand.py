@@ -78,17 +78,14 @@ def story(settings: Settings, story_id: str, as_json: bool) -> None:
 @click.command()
 @click.argument("url_or_id")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
-@click.option(
-    "--deep", is_flag=True, help="Rebuild the related finder over the article's window (adds topical items)."
-)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def related(settings: Settings, url_or_id: str, limit: int, deep: bool, as_json: bool) -> None:
+def related(settings: Settings, url_or_id: str, limit: int, as_json: bool) -> None:
     """Articles related to one article (by id or URL), each with its reason."""
 
     def find() -> RelatedView | None:
         with open_engine(settings, sync_index=False, read_only=True) as naba:
-            return views.related_view(naba, url_or_id, limit, deep=deep)
+            return views.related_view(naba.store, url_or_id, limit)
 
     found = run(find)
     if found is None:

@@ -27,10 +27,9 @@ from typing import Final
 from naba.dedupe.index import DEFAULT_WINDOW, ShingleIndex
 from naba.dedupe.original import CopyInfo, choose_original, copy_info
 from naba.dedupe.shingles import exact_key, sampled, shingle_hashes
-from naba.types import AnalyzedArticle, ArticleId, DuplicateVerdict
+from naba.types import AnalyzedArticle, ArticleId, CopyRow, DuplicateVerdict
 
 __all__ = [
-    "AlsoPublished",
     "DedupeRecord",
     "DedupeResult",
     "Deduper",
@@ -55,20 +54,13 @@ METHOD_UNIQUE: Final = "unique"
 
 
 @dataclass(frozen=True, slots=True)
-class AlsoPublished:
-    article: ArticleId
-    outlet: str | None
-    url: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class DuplicateGroup:
     """One group of copies: its stable id, the original, and every other copy ("also published by")."""
 
     id: str
     original: ArticleId
     members: tuple[ArticleId, ...]
-    also_published: tuple[AlsoPublished, ...]
+    also_published: tuple[CopyRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +213,7 @@ class Deduper:
     def _group_of_root(self, root: int) -> DuplicateGroup:
         copies = [self._copies[m] for m in sorted(self._members[root])]
         original = choose_original(copies)
-        also = tuple(AlsoPublished(c.article, c.outlet, c.url) for c in copies if c is not original)
+        also = tuple(CopyRow(c.article, c.outlet, c.url) for c in copies if c is not original)
         return DuplicateGroup(self._group_id[root], original.article, tuple(c.article for c in copies), also)
 
     def group_of(self, article: ArticleId) -> DuplicateGroup | None:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from naba.article_json import article_to_json
-from naba.store.base import CopyRow, EntityCount, EntityKindName, EntityMention, StoryKeyword
-from naba.types import Article, ArticleId, PublishedTime, SearchSort
+from naba.store.base import EntityCount, EntityKindName, EntityMention, StoryKeyword
+from naba.types import Article, ArticleId, CopyRow, PublishedTime, SearchSort
 
 # Scores and similarities are printed to four places: enough to rank, no float noise in golden files.
 JSON_DECIMALS: Final = 4

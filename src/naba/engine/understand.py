@@ -40,7 +40,6 @@ from naba.engine.workers import process_pool, worker_count
 from naba.store.base import (
     ArticleLog,
     ArticleUnderstanding,
-    CopyRow,
     GroupMergeRow,
     GroupRow,
     StateRow,
@@ -56,7 +55,7 @@ from naba.store.sqlite import published_timestamp
 from naba.stories import StoryMerge, StoryMove, StoryStream, StreamEvent, ThreadLink
 from naba.stories.clustering import KEEP_WINDOW
 from naba.stories.threads import THREAD_WINDOW
-from naba.types import AnalyzedArticle, ArticleId
+from naba.types import AnalyzedArticle, ArticleId, CopyRow
 
 log = logging.getLogger(__name__)
 

@@ -1,26 +1,21 @@
 """The read model: what the CLI's ``--json``, the API, the feeds and the reader show, built as the records of
 :mod:`naba.engine.records` (stories, a story, entities, an entity, one article, related lists with reasons).
 
-Two related lists:
-
-* :func:`stored_related` reads only persisted records (fast enough for every article page): the other
-  articles of the article's story (independent coverage before copies of the same text), then the articles
-  of the other stories of its thread, with the reasons :class:`~naba.stories.related.RelatedFinder` gives.
-* :func:`finder_related` rebuilds a :class:`~naba.stories.related.RelatedFinder` from the stored articles of
-  the article's time window (:data:`FINDER_WINDOW` each side) and asks it; it adds the topical tier
-  ("shared terms: …") at the cost of re-analysing the window (seconds on a busy day).
+One related algorithm, :func:`stored_related`, used by the reader, the API, ``naba related`` and
+``eval/related.py``: it reads only persisted records (fast enough for every article page) — the other
+articles of the article's story (independent coverage before copies of the same text), then the articles of
+the other stories of its thread, each with its reason (:mod:`naba.stories.related`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from naba.engine.analysis import analyzed_batches
-from naba.engine.naba import Naba
 from naba.engine.records import (
     ArticleBrief,
     ArticleDetail,
@@ -40,20 +35,10 @@ from naba.engine.records import (
     StoryDetail,
     article_brief,
 )
-from naba.engine.workers import worker_count
 from naba.identity import url_identity
 from naba.store.base import ArticleLog, ArticleUnderstanding, EntityKindName, StoryRow, UnderstandingReader
-from naba.stories import StoryStream
-from naba.stories.related import (  # the same tiers and wording as RelatedFinder
-    TIER_COPY,
-    TIER_STORY,
-    TIER_THREAD,
-    RelatedFinder,
-    development_reason,
-)
+from naba.stories.related import TIER_COPY, TIER_STORY, TIER_THREAD, development_reason
 from naba.types import Article, ArticleId, RelatedArticle, SearchHit, SearchQuery, SearchResults
-
-FINDER_WINDOW: Final = dt.timedelta(days=1)
 
 
 class ViewStore(ArticleLog, UnderstandingReader, Protocol):
@@ -78,37 +63,50 @@ def development(mine: float | None, theirs: float | None) -> str:
 
 
 def stored_related(store: ViewStore, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
-    """Related articles from the persisted story and thread records (see the module docstring)."""
+    """Related articles from the persisted story and thread records (see the module docstring).
+
+    Within a tier, the articles whose stored keywords are closest to the article's come first (the cosine of
+    their keyword weights, as the story engine compares bodies), then the nearest in time."""
     mine = store.understanding(article_id)
     if mine is None:
         return []
-    out: dict[ArticleId, RelatedArticle] = {}
+    words = _keyword_weights(store, article_id)
+    out: dict[ArticleId, tuple[RelatedArticle, float]] = {}
+
+    def add(other: ArticleUnderstanding, tier: float, reason: str) -> None:
+        score = tier + round(_cosine(words, _keyword_weights(store, other.article)), 4)
+        out[other.article] = (RelatedArticle(other.article, score, reason), _closeness(mine, other))
+
     for other in store.story_articles(mine.story):
-        if other.article == article_id:
-            continue
-        closeness = _closeness(mine, other)
-        if other.dup_group == mine.dup_group:
-            out[other.article] = RelatedArticle(other.article, TIER_COPY + closeness, "same text")
-        else:
-            out[other.article] = RelatedArticle(other.article, TIER_STORY + closeness, "same story")
+        if other.article != article_id:
+            same_text = other.dup_group == mine.dup_group
+            add(other, TIER_COPY if same_text else TIER_STORY, "same text" if same_text else "same story")
     for story in store.thread_of(mine.story):
         if story.id == mine.story:
             continue
         for other in store.story_articles(story.id):
             if other.article not in out and other.article != article_id:
-                reason = development(mine.published_ts, other.published_ts)
-                out[other.article] = RelatedArticle(
-                    other.article, TIER_THREAD + _closeness(mine, other), reason
-                )
-    ranked = sorted(out.values(), key=lambda r: (-r.score, r.article))[:limit]
-    return _with_articles(store, ranked)
+                add(other, TIER_THREAD, development(mine.published_ts, other.published_ts))
+    ranked = sorted(out.values(), key=lambda pair: (-pair[0].score, -pair[1], pair[0].article))
+    return _with_articles(store, [related for related, _ in ranked[:limit]])
+
+
+def _keyword_weights(store: ViewStore, article_id: ArticleId) -> dict[str, float]:
+    return {k.key: k.score for k in store.article_keywords(article_id)}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """In [0, 1]: the cosine of two keyword weight vectors (0 when either is empty)."""
+    dot = math.fsum(a[k] * b[k] for k in a.keys() & b.keys())
+    norms = math.sqrt(math.fsum(v * v for v in a.values())) * math.sqrt(math.fsum(v * v for v in b.values()))
+    return min(1.0, dot / norms) if dot > 0 and norms > 0 else 0.0
 
 
 def _closeness(a: ArticleUnderstanding, b: ArticleUnderstanding) -> float:
-    """In [0, 1): nearer in time ranks first within a tier."""
+    """Larger when nearer in time: the tie-break within a tier."""
     if a.published_ts is None or b.published_ts is None:
         return 0.0
-    return round(1.0 / (2.0 + abs(a.published_ts - b.published_ts) / 3600.0), 4)
+    return 1.0 / (2.0 + abs(a.published_ts - b.published_ts) / 3600.0)
 
 
 def _with_articles(store: ViewStore, ranked: list[RelatedArticle]) -> list[RelatedItem]:
@@ -123,31 +121,6 @@ def _with_articles(store: ViewStore, ranked: list[RelatedArticle]) -> list[Relat
             reason = f"same text, also published by {stored.article.publisher}"
         items.append(RelatedItem(RelatedArticle(r.article, round(r.score, 4), reason), stored.article))
     return items
-
-
-def finder_related(naba: Naba, article_id: ArticleId, limit: int = 10) -> list[RelatedItem]:
-    """Related articles from a RelatedFinder rebuilt over the article's window (see the module docstring)."""
-    store = naba.store
-    mine = store.understanding(article_id)
-    center = mine.published_ts if mine is not None else None
-    if center is None:
-        return []
-    window = FINDER_WINDOW.total_seconds()
-    ids = [
-        u.article for u in store.understood_since(center - window) if (u.published_ts or 0) <= center + window
-    ]
-    finder = RelatedFinder(StoryStream())
-    batches = analyzed_batches(
-        store,
-        ids,
-        analyzer_name=naba.analyzer.name,
-        batch_size=naba.settings.ingest_batch,
-        workers=worker_count(naba.settings.ingest_workers),
-    )
-    for batch in batches:
-        for analyzed in batch:
-            finder.add(analyzed)
-    return _with_articles(store, finder.related(article_id, limit))
 
 
 def resolve_article(store: ViewStore, url_or_id: str) -> ArticleId | None:
@@ -245,13 +218,13 @@ def related_briefs(items: list[RelatedItem]) -> tuple[RelatedBrief, ...]:
     )
 
 
-def related_view(naba: Naba, url_or_id: str, limit: int, *, deep: bool) -> RelatedView | None:
-    """The article an id or URL names and its related list (stored, or with ``deep`` from a rebuilt finder);
-    None when no stored article has that id or URL (``naba related``, the API)."""
-    article_id = resolve_article(naba.store, url_or_id)
+def related_view(store: ViewStore, url_or_id: str, limit: int) -> RelatedView | None:
+    """The article an id or URL names and its related list; None when no stored article has that id or URL
+    (``naba related``, the API)."""
+    article_id = resolve_article(store, url_or_id)
     if article_id is None:
         return None
-    items = finder_related(naba, article_id, limit) if deep else stored_related(naba.store, article_id, limit)
+    items = stored_related(store, article_id, limit)
     return RelatedView(article_id, related_briefs(items))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from naba.store.sources import PollRecord, SourceItem, SourceRow
-from naba.types import Article, ArticleId, SourceSpec, StageFailure, StoreOutcome
+from naba.types import Article, ArticleId, CopyRow, SourceSpec, StageFailure, StoreOutcome
 
 EntityKindName = Literal["PER", "LOC", "ORG"]  # the kinds of naba.enrich.entities (kept import-free here)
 
@@ -29,22 +29,6 @@ class SourceCount:
     publisher: str
     articles: int
     latest: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class CopyRow:
-    """One member of a duplicate group: the article and where it was published.
-
-    This is *the* copy record that leaves the dedupe stage (engine -> store -> views). ``dedupe.original.CopyInfo``
-    is a different view on purpose: the ranking facts (publication time, arrival, agency rank) that choosing the
-    original needs inside the deduper, never persisted or shown. ``dedupe.AlsoPublished`` repeats this record
-    without ``original``; it is to be folded into this one with the dedupe package's next change.
-    """
-
-    article: ArticleId
-    outlet: str | None
-    url: str | None
-    original: bool = False
 
 
 @dataclass(frozen=True, slots=True)

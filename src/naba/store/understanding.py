@@ -15,11 +15,11 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any, Final
 
-from naba.store.base import ArticleUnderstanding, CopyRow, DayArticle, StoryHead, StoryRow, UnderstandBatch
+from naba.store.base import ArticleUnderstanding, DayArticle, StoryHead, StoryRow, UnderstandBatch
 from naba.store.entities import EntityTables, parse_story_entities, parse_story_keywords
 from naba.store.rows import UNDERSTANDING_COLUMNS, understanding_row
 from naba.store.sql import SqlConnection
-from naba.types import ArticleId
+from naba.types import ArticleId, CopyRow
 
 # Home-page ranking: score = (outlets + sqrt(size)) halved every RANK_HALF_LIFE behind the newest story.
 # Outlets weigh most (independent coverage is what makes a story big), size is damped so one outlet's

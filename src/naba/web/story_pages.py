@@ -47,7 +47,7 @@ ENTITY_ARTICLES_SHOWN: Final = 40
 
 KIND_LABELS: Final[dict[str, str]] = {"PER": "شخص", "LOC": "مكان", "ORG": "منظمة"}
 
-# RelatedFinder's reasons are English contract strings; the reader shows them in Arabic.
+# Related reasons (naba.stories.related) are English contract strings; the reader shows them in Arabic.
 _ALSO_PUBLISHED_BY: Final = "same text, also published by "
 _REASONS: Final = {
     "same story": "من القصة نفسها",

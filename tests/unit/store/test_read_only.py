@@ -43,7 +43,9 @@ def test_a_reader_refuses_a_file_behind_the_schema(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     SQLiteStore(db).close()
     with sqlite3.connect(db) as raw:
-        raw.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
+        raw.execute(
+            "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)"
+        )
     with pytest.raises(StoreError, match="lacks schema migrations"):
         SQLiteStore(db, read_only=True)
 
