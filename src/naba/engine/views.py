@@ -58,7 +58,7 @@ def _when(ts: float | None) -> dt.datetime | None:
 
 
 def development(mine: float | None, theirs: float | None) -> str:
-    """The thread reason between two stored publication times (UTC seconds), worded as RelatedFinder does."""
+    """The thread reason between two stored publication times (UTC seconds) (naba.stories.related)."""
     return development_reason(_when(mine), _when(theirs))
 
 
