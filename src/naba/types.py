@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal, NewType
+from typing import Literal, NewType, Protocol
 
 ArticleId = NewType("ArticleId", str)
 SearchSort = Literal["relevance", "date"]
@@ -216,3 +216,17 @@ class InputItem:
     location: str
     articles: tuple[Article, ...] = ()
     failure: StageFailure | None = None
+
+
+class Progress(Protocol):
+    """How long work reports how far it got (see :mod:`naba.engine.progress`): ``progress(n)`` after each
+    ``n`` items, ``progress.expect(total)`` once a phase knows its size. Here so that stages that run long
+    work of their own (:mod:`naba.batch`) take the same callbacks as the engine."""
+
+    def __call__(self, done: int) -> None:
+        """``done`` more items were processed."""
+        ...
+
+    def expect(self, total: int) -> None:
+        """The phase will process ``total`` items in all (may be called again when a new phase starts)."""
+        ...

@@ -26,7 +26,18 @@ MAY_IMPORT: Mapping[str, frozenset[str]] = {
     "naba.web": frozenset({"naba.engine"}),
     "naba.engine": frozenset(),
 }
-STAGES = ("extract", "text", "enrich", "dedupe", "stories", "search", "store", "sources", "publishers")
+STAGES = (
+    "extract",
+    "text",
+    "enrich",
+    "dedupe",
+    "stories",
+    "search",
+    "store",
+    "sources",
+    "publishers",
+    "batch",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import sys
 import click
 
 from naba import __version__
+from naba.cli.batch import batch
 from naba.cli.extract import extract, parse
 from naba.cli.fetch import fetch, watch
 from naba.cli.ingest import failures, ingest, reindex, stats
@@ -94,5 +95,6 @@ for _command in (
     sources,
     migrate,
     migrate_store,
+    batch,
 ):
     main.add_command(_command)

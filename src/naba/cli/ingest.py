@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import click
@@ -23,7 +22,7 @@ _FAILURES_SHOWN = 20
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--host", "hosts", multiple=True, help="WARC: only pages of this host and its subdomains (repeatable)."
 )
@@ -36,14 +35,15 @@ _FAILURES_SHOWN = 20
 @click.pass_obj
 def ingest(
     settings: Settings,
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     hosts: tuple[str, ...],
     languages: tuple[str, ...],
     since: dt.datetime | None,
     until: dt.datetime | None,
     as_json: bool,
 ) -> None:
-    """Ingest files, folders, zip and WARC archives (naba JSONL, SaudiNewsNet JSON, text pages, HTML, WARC)."""
+    """Ingest files, folders, zip and WARC archives (naba JSONL, SaudiNewsNet JSON, text pages, HTML, WARC),
+    WARC URLs and path lists (warc.paths.gz)."""
     warc_filter = run(
         lambda: WarcFilter(
             frozenset(hosts),

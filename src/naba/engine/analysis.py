@@ -2,8 +2,8 @@
 
 Contract
 --------
-* :func:`analyze_texts` turns ``(title, body)`` pairs into index terms, phrase tokens and the body
-  :func:`fingerprint`; a module-level function, so worker processes can run it.
+* :func:`naba.text.analysis.analyze_texts` turns ``(title, body)`` pairs into index terms, phrase tokens and
+  the body fingerprint (it lives in ``text/`` so the Spark batch stages run the very same function).
 * :class:`AnalysisPool` analyzes batches inline (one worker) or in a process pool, and hands the batches back
   in the order they were submitted, with at most :data:`MAX_PENDING_BATCHES` in flight.
 * :func:`analyzed_batches` reads articles from the store by id and yields them analyzed, in order.
@@ -11,66 +11,26 @@ Contract
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
 
 from naba.engine.workers import process_pool
-from naba.identity import identity_text
 from naba.store.base import ArticleLog
-from naba.text.analyzer import get_analyzer
+from naba.text.analysis import TextAnalysis, analyze_texts, fingerprint, to_analyzed
 from naba.types import AnalyzedArticle, Article, ArticleId
+
+__all__ = [
+    "MAX_PENDING_BATCHES",
+    "AnalysisPool",
+    "TextAnalysis",
+    "analyze_texts",
+    "analyzed_batches",
+    "fingerprint",
+    "to_analyzed",
+]
 
 # Batches of analysis in flight in the worker pool; two keep both cores busy without holding memory.
 MAX_PENDING_BATCHES = 3
-
-
-@dataclass(frozen=True, slots=True)
-class TextAnalysis:
-    """What the workers compute for one article: index terms, phrase tokens, and the body fingerprint."""
-
-    title_terms: tuple[str, ...]
-    body_terms: tuple[str, ...]
-    title_phrase: tuple[str, ...]
-    body_phrase: tuple[str, ...]
-    fingerprint: str
-
-
-def analyze_texts(analyzer_name: str, texts: Sequence[tuple[str, str]]) -> list[TextAnalysis]:
-    """Analyze (title, body) pairs. A module-level function so worker processes can run it."""
-    analyzer = get_analyzer(analyzer_name)
-    results = []
-    for title, body in texts:
-        title_terms, title_phrase = analyzer.terms_and_phrase_terms(title)
-        body_terms, body_phrase = analyzer.terms_and_phrase_terms(body)
-        results.append(
-            TextAnalysis(
-                tuple(title_terms),
-                tuple(body_terms),
-                tuple(title_phrase),
-                tuple(body_phrase),
-                fingerprint(body),
-            )
-        )
-    return results
-
-
-def fingerprint(body: str) -> str:
-    """Hash of the body with what differs between copies of one text folded away (exact duplicates)."""
-    return hashlib.sha256(identity_text(body).encode()).hexdigest()
-
-
-def to_analyzed(article: Article, analyzer_name: str, analysis: TextAnalysis) -> AnalyzedArticle:
-    return AnalyzedArticle(
-        article=article,
-        analyzer=analyzer_name,
-        title_terms=analysis.title_terms,
-        body_terms=analysis.body_terms,
-        title_phrase_terms=analysis.title_phrase,
-        body_phrase_terms=analysis.body_phrase,
-        fingerprint=analysis.fingerprint,
-    )
 
 
 class AnalysisPool:

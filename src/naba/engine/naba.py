@@ -11,6 +11,7 @@ Error policy per run (setting ``error_policy``): see :mod:`naba.engine.ingest`.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -26,7 +27,7 @@ from naba.engine.understand import STATE_UNDERSTAND_SEQ, UnderstandReport, under
 from naba.errors import NabaError, SearchError
 from naba.search.base import SearchIndex
 from naba.search.service import SearchService
-from naba.sources.files import read_inputs
+from naba.sources.locations import expand_locations, read_locations
 from naba.store.backends import display, is_postgres, lease_for, open_store
 from naba.store.base import Store
 from naba.store.leases import ExclusiveLease
@@ -115,12 +116,14 @@ class Naba:
     def ingest(
         self, paths: Iterable[str | Path], progress: Progress | None = None, *, warc_filter: Any = None
     ) -> IngestReport:
-        """Read local inputs, store new and changed articles, index them. Idempotent.
+        """Read inputs (local paths, WARC URLs, path lists: :mod:`naba.sources.locations`), store new and
+        changed articles, index them. Idempotent.
 
         ``warc_filter`` (:class:`naba.sources.warc.WarcFilter`) selects the records of WARC archives.
         """
-        items = read_inputs(paths, max_input_bytes=self.settings.max_input_bytes, warc_filter=warc_filter)
-        return self.ingest_items(items, progress)
+        locations, failures = expand_locations(paths, folders=False)
+        items = read_locations(locations, max_input_bytes=self.settings.max_input_bytes, warc_filter=warc_filter)
+        return self.ingest_items(itertools.chain(failures, items), progress)
 
     def ingest_items(
         self, items: Iterable[InputItem], progress: Progress | None = None, *, index: bool = True

@@ -7,14 +7,6 @@ total and an ETA on a terminal, and writes a progress line every few seconds els
 
 from __future__ import annotations
 
-from typing import Protocol
+from naba.types import Progress
 
-
-class Progress(Protocol):
-    def __call__(self, done: int) -> None:
-        """``done`` more items were processed."""
-        ...
-
-    def expect(self, total: int) -> None:
-        """The phase will process ``total`` items in all (may be called again when a new phase starts)."""
-        ...
+__all__ = ["Progress"]

@@ -63,6 +63,7 @@ __all__ = [
     "NO_FILTER",
     "SkipReason",
     "WarcFilter",
+    "published_day",
     "read_warc",
     "read_warc_stream",
 ]
@@ -153,7 +154,7 @@ class WarcFilter:
         if self.languages and (article.language or "") not in self.languages:
             return SkipReason.LANGUAGE
         if self.since or self.until:
-            day = _published_day(article)
+            day = published_day(article)
             if day is None or (self.since and day < self.since) or (self.until and day > self.until):
                 return SkipReason.DATE
         return None
@@ -162,7 +163,7 @@ class WarcFilter:
 NO_FILTER: Final = WarcFilter()
 
 
-def _published_day(article: Article) -> dt.date | None:
+def published_day(article: Article) -> dt.date | None:
     published = article.published
     if isinstance(published, dt.datetime):
         return published.date()  # the day in the page's own offset: the day readers saw
