@@ -15,9 +15,11 @@ Contract
   always match. Boilerplate is as in the streaming index: a shingle found in more than
   ``BOILERPLATE_GROUPS`` distinct groups. It is found from the groups of a first verification without it,
   then the candidates are verified again without the boilerplate shingles.
-* Groups are the connected components of the verified pairs, computed in Spark by iterative min-label
+* Groups: the connected components of the verified pairs, computed in Spark by iterative min-label
   propagation (each article takes the smallest arrival among itself and its neighbours until nothing
-  changes: as many rounds as the longest chain). A group is named by its first-arrived article (the
+  changes: as many rounds as the longest chain), then, inside each component (one task each: components
+  are small), the streaming join rule (:func:`average_linkage`: best mean match over a group's members),
+  so that a chain of partial copies does not glue two wire texts together, as in the streaming deduper. A group is named by its first-arrived article (the
   streaming group id); its original and "also published by" come from
   :func:`naba.dedupe.original.choose_original`, the streaming rule.
 * Outputs: ``DIR/dedupe`` (one row per article: group, original, size, method), ``DIR/groups`` (groups of
@@ -39,7 +41,7 @@ import numpy.typing as npt
 
 from naba.batch.schema import ARTICLES, DEDUPE, GROUPS, article_from_row
 from naba.batch.session import StageTracker
-from naba.dedupe import METHOD_EXACT, METHOD_NEAR, METHOD_UNIQUE, MIN_SHARED, NEAR_CONTAINMENT
+from naba.dedupe import METHOD_EXACT, METHOD_NEAR, METHOD_UNIQUE, MIN_SHARED, NEAR_CONTAINMENT, VERBATIM
 from naba.dedupe.index import BOILERPLATE_GROUPS
 from naba.dedupe.original import CopyInfo, choose_original, copy_info
 from naba.dedupe.shingles import sampled, shingle_hashes
@@ -83,14 +85,15 @@ class DedupeReport:
         }
 
 
-def order_key(published: str | None, article_id: str) -> tuple[bool, str, str]:
-    """The streaming order (:mod:`naba.engine.understand`): publication time in UTC, missing last, then id."""
+def order_key(published: str | None, article_id: str) -> tuple[bool, float, str]:
+    """The streaming order (:mod:`naba.engine.understand`: the store's ``published_ts``, missing last, then
+    id): publication time as a UTC timestamp, a bare date at its midnight UTC."""
     if not published:
-        return True, "", article_id
+        return True, 0.0, article_id
     when = dt.datetime.fromisoformat(published)
-    if when.tzinfo is None:  # a bare date: its start, in UTC
+    if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return False, when.astimezone(dt.UTC).isoformat(), article_id
+    return False, when.timestamp(), article_id
 
 
 def minhash(hashes: Iterable[int]) -> npt.NDArray[np.uint64]:
@@ -151,36 +154,107 @@ def _bucket_pairs(members: Iterable[int]) -> Iterator[tuple[int, int]]:
             yield earlier, later
 
 
-def _verify(
-    pair: tuple[tuple[int, int], tuple[tuple[str, list[int]], tuple[str, list[int]]]],
-    boilerplate: frozenset[int],
-) -> bool:
+Pair = tuple[tuple[int, int], tuple[tuple[str, list[int]], tuple[str, list[int]]]]
+
+
+def containment(pair: Pair, boilerplate: frozenset[int]) -> float | None:
+    """The streaming deduper's match value of a candidate pair (earlier, later): 1.0 for equal exact keys,
+    else shared non-boilerplate shingles over the smaller set; None below ``MIN_SHARED`` shared shingles
+    (not a match at all)."""
     (_, _), ((key_a, hashes_a), (key_b, hashes_b)) = pair
     if key_a and key_a == key_b:
-        return True
+        return 1.0
     shared = len(set(hashes_a).intersection(hashes_b).difference(boilerplate))
     if shared < MIN_SHARED:
-        return False
-    return shared / max(1, min(len(hashes_a), len(hashes_b))) >= NEAR_CONTAINMENT
+        return None
+    return shared / max(1, min(len(hashes_a), len(hashes_b)))
+
+
+def _verify(pair: Pair, boilerplate: frozenset[int]) -> bool:
+    value = containment(pair, boilerplate)
+    return value is not None and value >= NEAR_CONTAINMENT
+
+
+def average_linkage(members: Iterable[int], matches: Iterable[tuple[int, int, float]]) -> dict[int, int]:
+    """The streaming join rule inside one connected component: each member, in arrival order, joins the
+    group with the best mean match value over the group's members (at least ``NEAR_CONTAINMENT``), or a
+    group holding a near-verbatim copy (``VERBATIM``); else it starts a group (:meth:`Deduper._choose_group`).
+    ``matches`` are (earlier, later, value); returns member → the first-arrived member of its group."""
+    ordered = sorted(set(members))
+    inside = set(ordered)
+    found: dict[int, list[tuple[int, float]]] = {}
+    for a, b, value in matches:
+        if a in inside and b in inside:
+            found.setdefault(max(a, b), []).append((min(a, b), value))
+    parent: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+
+    def find(doc: int) -> int:
+        while parent[doc] != doc:
+            parent[doc] = parent[parent[doc]]
+            doc = parent[doc]
+        return doc
+
+    for doc in ordered:
+        parent[doc], sizes[doc] = doc, 1
+        by_group: dict[int, list[float]] = {}
+        for other, value in sorted(found.get(doc, ()), key=lambda m: (-m[1], m[0])):
+            by_group.setdefault(find(other), []).append(value)
+        best: tuple[int, float] | None = None
+        for root, values in by_group.items():
+            mean = sum(values) / max(len(values), sizes[root])
+            top = max(values)
+            if mean >= NEAR_CONTAINMENT or top >= VERBATIM:
+                score = max(mean, top if top >= VERBATIM else 0.0)
+                if best is None or score > best[1]:
+                    best = (root, score)
+        if best is not None:
+            root = best[0]  # older than doc: it keeps its id
+            parent[doc] = root
+            sizes[root] += sizes.pop(doc)
+    return {doc: find(doc) for doc in ordered}
+
+
+def _refined(
+    item: tuple[int, tuple[Iterable[int], Iterable[tuple[int, int, float]]]],
+) -> list[tuple[int, int]]:
+    _, (members, matches) = item
+    return list(average_linkage(members, matches).items())
 
 
 def connected_components(spark: Any, edges: Any, rounds_limit: int = MAX_ROUNDS) -> tuple[Any, int]:
     """(node, smallest node of its component) for every node of ``edges`` (an RDD of (a, b) pairs), by
-    iterative min-label propagation; also the number of rounds it took."""
+    iterative min-label propagation; also the number of rounds it took.
+
+    Edges and labels share one hash partitioning, so each round's join is partition-local and the number of
+    partitions stays fixed however many rounds run.
+    """
     from pyspark import StorageLevel
 
+    parts = max(1, spark.sparkContext.defaultParallelism)
     both = (
-        edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).distinct().persist(StorageLevel.MEMORY_AND_DISK)
+        edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])])
+        .distinct(parts)
+        .partitionBy(parts)
+        .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    labels = both.map(lambda e: (e[0], e[0])).distinct().persist(StorageLevel.MEMORY_AND_DISK)
+    labels = both.map(lambda e: (e[0], e[0])).reduceByKey(min, parts).persist(StorageLevel.MEMORY_AND_DISK)
     rounds = 0
     try:
         while rounds < rounds_limit:
             rounds += 1
-            offers = both.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
-            updated = labels.union(offers).reduceByKey(min).persist(StorageLevel.MEMORY_AND_DISK)
-            changed = updated.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+            # Each node's smallest neighbour label, against its own: the new label and whether it moved.
+            offers = both.join(labels, parts).map(lambda kv: (kv[1][0], kv[1][1])).reduceByKey(min, parts)
+            moved = (
+                labels.leftOuterJoin(offers, parts)
+                .mapValues(lambda pair: (pair[0] if pair[1] is None else min(pair[0], pair[1]), pair[0]))
+                .persist(StorageLevel.MEMORY_AND_DISK)
+            )
+            changed = moved.filter(lambda kv: kv[1][0] != kv[1][1]).count()
+            updated = moved.mapValues(lambda pair: pair[0]).persist(StorageLevel.MEMORY_AND_DISK)
+            updated.count()  # kept before its inputs go
             labels.unpersist()
+            moved.unpersist()
             labels = updated
             if changed == 0:
                 break
@@ -292,11 +366,27 @@ def run_dedupe(
             first_labels.unpersist()
         with tracker.stage("dedupe: groups"):
             shared = spark.sparkContext.broadcast(boilerplate)
-            edges = (
-                joined.filter(lambda p: _verify(p, shared.value)).keys().persist(StorageLevel.MEMORY_AND_DISK)
+            scored = (
+                joined.map(lambda p: (p[0][0], p[0][1], containment(p, shared.value)))
+                .filter(lambda m: m[2] is not None)
+                .persist(StorageLevel.MEMORY_AND_DISK)
             )
+            edges = scored.filter(lambda m: m[2] >= NEAR_CONTAINMENT).map(lambda m: (m[0], m[1]))
+            edges = edges.persist(StorageLevel.MEMORY_AND_DISK)
             verified = edges.count()
-            labels, rounds = connected_components(spark, edges)
+            components, rounds = connected_components(spark, edges)
+            # Inside each component, the streaming join rule (average linkage) splits chained copies apart.
+            matches = (
+                scored.map(lambda m: (m[0], (m[1], m[2])))
+                .join(components)
+                .map(lambda kv: (kv[1][1], (kv[0], kv[1][0][0], kv[1][0][1])))
+            )
+            labels = (
+                components.map(lambda kv: (kv[1], kv[0]))
+                .cogroup(matches)
+                .flatMap(_refined)
+                .persist(StorageLevel.MEMORY_AND_DISK)
+            )
             by_component = (
                 features.leftOuterJoin(labels)
                 .map(lambda kv: (kv[1][1] if kv[1][1] is not None else kv[0], (kv[0], kv[1][0])))
@@ -345,6 +435,8 @@ def run_dedupe(
             group_count = summary.count()
             grouped = written.count()
         edges.unpersist()
+        scored.unpersist()
+        components.unpersist()
         labels.unpersist()
     finally:
         joined.unpersist()

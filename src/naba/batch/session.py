@@ -55,6 +55,8 @@ def start_spark(
         raise ConfigError(missing)
     from pyspark.sql import SparkSession
 
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     # Spark's Python workers inherit PYTHONPATH: put the naba being run first, so a work tree's code is the
@@ -71,14 +73,35 @@ def start_spark(
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "static")
         .config("spark.python.worker.reuse", "true")
+        # ``day=2015-08-02`` partitions stay strings (Spark would read them back as dates).
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
     )
+    if master.startswith("local"):
+        # A local run listens on the loopback interface only, and shuffles into a few partitions per core
+        # (Spark's default of 200 is for clusters; each is a task).
+        builder = builder.config("spark.driver.host", "127.0.0.1").config(
+            "spark.driver.bindAddress", "127.0.0.1"
+        )
+        if shuffle_partitions is None:
+            shuffle_partitions = 2 * local_cores(master)
     if shuffle_partitions is not None:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        builder = builder.config("spark.default.parallelism", str(shuffle_partitions))
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def local_cores(master: str) -> int:
+    """The cores of a ``local``, ``local[N]`` or ``local[*]`` master."""
+    inside = master.partition("[")[2].partition("]")[0].split(",")[0].strip()
+    if inside.isdigit():
+        return max(1, int(inside))
+    if inside == "*":
+        return os.cpu_count() or 1
+    return 1
 
 
 def active_session() -> SparkSession | None:
@@ -136,22 +159,22 @@ class StageTracker:
             return
         tracker = self.spark.sparkContext.statusTracker()
         shown_total = shown_done = 0
-        finished: dict[int, tuple[int, int]] = {}  # stage id -> (done, total) once seen
+        # Stages seen running: a job also lists the stages it skips (their shuffle output already exists),
+        # which never run a task and must not count.
+        started: dict[int, tuple[int, int]] = {}  # stage id -> (tasks done, tasks)
         while True:
             ended = stop.wait(_POLL_SECONDS)
             for job_id in tracker.getJobIdsForGroup(group):
                 job = tracker.getJobInfo(job_id)
-                if job is None:
-                    continue
-                for stage_id in job.stageIds:
+                for stage_id in job.stageIds if job is not None else ():
                     info = tracker.getStageInfo(stage_id)
-                    if info is not None:
-                        finished[stage_id] = (info.numCompletedTasks, info.numTasks)
-            total = sum(t for _, t in finished.values())
-            done = sum(d for d, _ in finished.values())
+                    if info is not None and (info.numActiveTasks or info.numCompletedTasks):
+                        started[stage_id] = (info.numCompletedTasks, info.numTasks)
+            total = sum(t for _, t in started.values())
+            done = sum(d for d, _ in started.values())
             if total != shown_total:
-                bar.expect(total)
-                shown_total = total
+                bar.expect(total)  # a new total starts the count again
+                shown_total, shown_done = total, 0
             if done > shown_done:
                 bar(done - shown_done)
                 shown_done = done

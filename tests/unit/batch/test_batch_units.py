@@ -78,3 +78,23 @@ def test_naba_batch_imports_without_pyspark() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "PySpark is not installed" in done.stdout
+
+
+def test_local_masters_name_their_cores() -> None:
+    from naba.batch.session import local_cores
+
+    assert [local_cores(m) for m in ("local", "local[2]", "local[3, 4]")] == [1, 2, 3]
+    assert local_cores("local[*]") >= 1
+
+
+def test_average_linkage_keeps_a_chain_of_partial_copies_apart() -> None:
+    from naba.batch.dedupe import average_linkage
+
+    # 0 and 1 are one wire text; 2 shares 0.6 with 1 only, and 3 and 4 are copies of 2. Single linkage
+    # would glue 0-4 into one group. The streaming rule: 2's mean over the group {0, 1} is 0.3, so it
+    # starts a group; 3 joins it (0.6), and 4 too (a near-verbatim copy of 3, whatever the mean).
+    matches = [(0, 1, 0.95), (1, 2, 0.6), (2, 3, 0.6), (3, 4, 0.97)]
+    groups = average_linkage(range(5), matches)
+    assert groups == {0: 0, 1: 0, 2: 2, 3: 2, 4: 2}
+    # an exact copy (1.0) of one member joins even a loose group; nothing is linked outside the members given
+    assert average_linkage([0, 1, 2], [(0, 2, 1.0), (1, 2, 0.2), (2, 9, 1.0)]) == {0: 0, 1: 1, 2: 0}
