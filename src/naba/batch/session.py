@@ -84,6 +84,10 @@ def start_spark(
         )
         if shuffle_partitions is None:
             shuffle_partitions = 2 * local_cores(master)
+        # One process: a heartbeat late because the machine is busy is no lost executor.
+        builder = builder.config("spark.executor.heartbeatInterval", "60s").config(
+            "spark.network.timeout", "600s"
+        )
     if shuffle_partitions is not None:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         builder = builder.config("spark.default.parallelism", str(shuffle_partitions))
