@@ -1,6 +1,9 @@
 """Duplicate detection over the stories-dev window, scored on the labeled articles (EVAL.md "Duplicates").
 
-Usage: ``.venv/bin/python eval/dedupe.py [--gold stories-dev.jsonl] [--corpus DIR] [--peers]``
+Usage: ``.venv/bin/python eval/dedupe.py [--gold stories-dev.jsonl] [--corpus DIR] [--peers] [--pairs-out FILE]``
+
+``--pairs-out FILE`` writes naba's predicted pairs of labeled articles, one ``url_a<TAB>url_b`` line each
+(url_a < url_b, sorted), so that labels can be adjudicated and re-scored.
 
 Every article of the window's days is fed, in ``date_extracted`` order (ties by url), through naba's
 :class:`~naba.dedupe.Deduper`; predicted pairs = labeled articles in one duplicate group, gold pairs =
@@ -25,6 +28,16 @@ from naba.dedupe import Deduper
 from naba.types import AnalyzedArticle
 
 KEYS = ("labeled", "dup_p", "dup_r", "dup_f1")
+
+
+def predicted_pairs(rows: Sequence[GoldRow], group_of: dict[str, str]) -> list[tuple[str, str]]:
+    """Pairs of labeled articles in one predicted group, each pair sorted, the list sorted."""
+    groups: dict[str, list[str]] = {}
+    for url in sorted({r.url for r in rows}):
+        groups.setdefault(group_of[url], []).append(url)
+    return sorted(
+        (a, b) for members in groups.values() for i, a in enumerate(members) for b in members[i + 1 :]
+    )
 
 
 def score(rows: Sequence[GoldRow], group_of: dict[str, str]) -> dict[str, float]:
@@ -85,10 +98,15 @@ def main() -> None:
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--peers", action="store_true", help="also run datasketch MinHash-LSH")
+    ap.add_argument("--pairs-out", type=Path, help="write naba's predicted pairs (url_a<TAB>url_b) here")
     args = ap.parse_args()
 
     rows, stream = load_stream(args.gold, args.corpus)
     groups, seconds = run_naba(stream)
+    if args.pairs_out is not None:
+        args.pairs_out.write_text(
+            "".join(f"{a}\t{b}\n" for a, b in predicted_pairs(rows, groups)), encoding="utf-8"
+        )
     naba = score(rows, groups)
     table = {"naba": {**naba, "ms_per_article": round(1000 * seconds / max(1, len(stream)), 3)}}
     out: dict[str, object] = dict(naba)

@@ -60,6 +60,8 @@ class ShingleIndex:
         # more, and is never indexed again: eviction finds nothing to remove for it)
         self._docs: dict[int, tuple[int, ...]] = {}
         self._sizes: dict[int, int] = {}
+        # doc -> the hashes of its first shingles (its lead), for containment of one text in a combined one
+        self._leads: dict[int, frozenset[int]] = {}
         self._arrivals: deque[tuple[dt.datetime, int]] = deque()
         # The lookups of the last candidates() call: (its hashes, those with a posting list, those in one
         # document). Valid until the index changes, i.e. the next add(), which takes or drops them.
@@ -71,6 +73,14 @@ class ShingleIndex:
     @property
     def boilerplate(self) -> frozenset[int]:
         return frozenset(self._boilerplate)
+
+    def lead_of(self, doc: int) -> frozenset[int]:
+        """The hashes of the document's first shingles, as given to :meth:`add`."""
+        return self._leads.get(doc, frozenset())
+
+    def hashes_of(self, doc: int) -> tuple[int, ...]:
+        """The hashes the document indexed (boilerplate known when it arrived left out)."""
+        return self._docs.get(doc, ())
 
     def indexed_count(self, docs: Iterable[int]) -> int:
         """How many of ``docs`` are still inside the window."""
@@ -92,8 +102,11 @@ class ShingleIndex:
         found.sort(key=lambda c: (-c.shared, c.doc))
         return found
 
-    def add(self, doc: int, hashes: frozenset[int], when: dt.datetime) -> None:
-        """Index ``doc`` (``len(hashes)`` is its size), then evict what fell out of the window."""
+    def add(
+        self, doc: int, hashes: frozenset[int], when: dt.datetime, lead: frozenset[int] = frozenset()
+    ) -> None:
+        """Index ``doc`` (``len(hashes)`` is its size; ``lead`` the hashes of its first shingles), then evict
+        what fell out of the window."""
         postings, single = self._postings, self._single
         probe, self._probe = self._probe, None
         if probe is not None and probe[0] is hashes:
@@ -117,6 +130,8 @@ class ShingleIndex:
                 kept.append(h)
         self._docs[doc] = tuple(kept)
         self._sizes[doc] = len(hashes)
+        if lead:
+            self._leads[doc] = lead
         self._arrivals.append((when, doc))
         self._evict(when - self._window)
 
@@ -146,3 +161,4 @@ class ShingleIndex:
                 if not posting:
                     del self._postings[h]
             self._sizes.pop(doc, None)
+            self._leads.pop(doc, None)

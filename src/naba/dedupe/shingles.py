@@ -87,9 +87,14 @@ def shingle_hashes(words: Sequence[str], size: int = SHINGLE_WORDS) -> frozenset
     A shingle's hash combines its words' memoized blake2b codes (see ``_POLY``), computed for all windows
     of the text at once with numpy: the words are hashed once per vocabulary, not once per shingle.
     """
+    return frozenset(shingle_sequence(words, size))
+
+
+def shingle_sequence(words: Sequence[str], size: int = SHINGLE_WORDS) -> list[int]:
+    """The hashes of :func:`shingle_hashes` in text order, repeats kept (where a text's parts lie)."""
     if not words:
-        return frozenset()
-    return frozenset(_shingle_codes(_codes(words), size))
+        return []
+    return _shingle_codes(_codes(words), size)
 
 
 def sampled(hashes: frozenset[int], mod: int = SAMPLE_MOD) -> frozenset[int]:
