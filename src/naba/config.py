@@ -112,6 +112,38 @@ SETTINGS: dict[str, Setting] = {
             False,
             "Fetch URLs that resolve to private, loopback, link-local or metadata addresses (SSRF guard off).",
         ),
+        # -- the API, feeds and alerts (naba.web.api, naba.engine.alerts) --------------------------------
+        Setting(
+            "api_require_read_token", _bool, False, "Reads of /api/v1 and /feeds need a token (read scope)."
+        ),
+        Setting(
+            "api_cors_origins",
+            str,
+            "",
+            "Origins allowed to call the API from a browser, comma-separated (none).",
+        ),
+        Setting(
+            "api_rate_limit", float, 20.0, "API requests per second per client, sustained (0 = no limit)."
+        ),
+        Setting("api_rate_burst", int, 60, "API requests a client may make at once before the rate applies."),
+        Setting("api_max_body_bytes", int, 16 * 1024, "Largest request body the API accepts."),
+        Setting(
+            "public_url", str, "", "Base URL of the reader in feed links; empty means the request's own."
+        ),
+        Setting(
+            "webhook_allow_private_addresses",
+            _bool,
+            False,
+            "Deliver webhooks to private, loopback or link-local addresses (SSRF guard off).",
+        ),
+        Setting("webhook_timeout", float, 10.0, "Seconds one webhook POST may take."),
+        Setting("webhook_max_attempts", int, 8, "Attempts per webhook delivery before it is marked failed."),
+        Setting(
+            "webhook_backoff_seconds",
+            float,
+            30.0,
+            "First webhook retry delay; doubles each retry, up to an hour.",
+        ),
         Setting("watch_concurrency", int, 8, "Sources polled at once by `naba watch`."),
         Setting("watch_min_interval", float, 300.0, "Seconds between two polls of one source at least."),
         Setting("watch_max_interval", float, 6 * 3600.0, "Seconds between two polls of one source at most."),
@@ -154,6 +186,16 @@ class Settings:
     max_backoff_seconds: float
     respect_robots: bool
     allow_private_addresses: bool
+    api_require_read_token: bool
+    api_cors_origins: str
+    api_rate_limit: float
+    api_rate_burst: int
+    api_max_body_bytes: int
+    public_url: str
+    webhook_allow_private_addresses: bool
+    webhook_timeout: float
+    webhook_max_attempts: int
+    webhook_backoff_seconds: float
     watch_concurrency: int
     watch_min_interval: float
     watch_max_interval: float

@@ -3,6 +3,7 @@
     NabaError
     ├── ConfigError            bad setting value or unknown setting
     ├── InputError             an input cannot be read (file, line, archive member); carries its location
+    │   ├── CursorError        a pagination cursor naba did not hand out
     │   ├── DecodeError        bytes that are not text in any supported encoding
     │   ├── TooLargeError      an input over a configured size limit
     │   ├── OpmlError          bytes that are not an OPML document
@@ -18,14 +19,17 @@
     │       └── PageTimeoutError        the page used up its time budget
     ├── StoreError             the database refused an operation (schema, migration, integrity)
     │   └── BusyError          another naba process holds what this one needs (the write lock, a lease)
-    └── SearchError            the index is missing, stale or the query is malformed
+    ├── SearchError            the index is missing, stale or the query is malformed
+    ├── NotFoundError          no saved search, webhook or token with that id
+    └── ApiError               an API request refused: its status, envelope code, detail and headers
 
-API errors (later) carry an HTTP status through ``http_status``.
+Each class carries the HTTP status the API answers it with (``http_status``).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 # How a fetch can fail (FetchError.reason).
 FetchReason = Literal[
@@ -56,6 +60,10 @@ class ConfigError(NabaError):
 
 class InputError(NabaError):
     http_status = 422
+
+
+class CursorError(InputError):
+    http_status = 400
 
 
 class DecodeError(InputError):
@@ -144,3 +152,27 @@ class BusyError(StoreError):
 
 class SearchError(NabaError):
     http_status = 400
+
+
+class NotFoundError(NabaError):
+    http_status = 404
+
+
+class ApiError(NabaError):
+    """An API request refused with ``status``; ``code`` is one of the envelope's codes (derived from the
+    status when None), ``detail`` any JSON, ``headers`` sent along (``WWW-Authenticate``, ``Retry-After``)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        detail: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.http_status = status
+        self.code = code
+        self.detail = detail
+        self.headers = dict(headers or {})

@@ -169,6 +169,7 @@ class SearchQuery:
     limit: int = 10
     sort: SearchSort = "relevance"  # "date": newest first (articles without a date last)
     facets: bool = False  # count every match by outlet and by UTC day (SearchResults.facets, .day_facets)
+    ids: tuple[ArticleId, ...] = ()  # only these articles (alerts: the saved query over what just arrived)
 
 
 @dataclass(frozen=True, slots=True)

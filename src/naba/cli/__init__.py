@@ -5,7 +5,8 @@ environment variables and the global options (``--db``, ``--analyzer``), resolve
 group of commands: :mod:`~naba.cli.ingest` (ingest, reindex, stats, failures), :mod:`~naba.cli.extract`
 (parse, extract), :mod:`~naba.cli.search`, :mod:`~naba.cli.understand` (understand, stories, story, related,
 entities), :mod:`~naba.cli.fetch` (fetch, watch), :mod:`~naba.cli.sources` (the ``sources`` group) and
-:mod:`~naba.cli.reader` (serve, demo), :mod:`~naba.cli.stores` (migrate, migrate-store); :mod:`~naba.cli.common` holds what they share.
+:mod:`~naba.cli.reader` (serve, demo), :mod:`~naba.cli.stores` (migrate, migrate-store), :mod:`~naba.cli.access`
+(tokens, saved-searches, alerts); :mod:`~naba.cli.common` holds what they share.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import click
 
 from naba import __version__
+from naba.cli.access import alerts_group, saved_searches, tokens
 from naba.cli.batch import batch
 from naba.cli.extract import extract, parse
 from naba.cli.fetch import fetch, watch
@@ -96,5 +98,8 @@ for _command in (
     migrate,
     migrate_store,
     batch,
+    tokens,
+    saved_searches,
+    alerts_group,
 ):
     main.add_command(_command)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from naba.cli.common import emit, err, open_engine, progress, run
 from naba.config import Settings
+from naba.engine.alerts import fire_for_now
 from naba.engine.ingest import IngestReport
 from naba.sources.warc import WarcFilter
 from naba.store.backends import display
@@ -58,7 +59,9 @@ def ingest(
             open_engine(settings, wait=False, create=True) as naba,
             progress("ingest", not as_json) as bar,
         ):
-            return naba.ingest(paths, progress=bar, warc_filter=warc_filter)
+            report = naba.ingest(paths, progress=bar, warc_filter=warc_filter)
+            fire_for_now(naba)  # webhooks of saved searches that the new articles match
+            return report
 
     report = run(ingest_paths)
     if as_json:

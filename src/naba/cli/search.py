@@ -72,4 +72,3 @@ def search(
 def _marked(spans: tuple[Highlight, ...]) -> str:
     """Highlighted runs in [brackets]."""
     return "".join(f"[{s.text}]" if s.highlighted else s.text for s in spans)
-

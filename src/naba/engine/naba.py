@@ -15,7 +15,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -24,13 +24,15 @@ from naba.engine.index import SearchIndexProjection
 from naba.engine.ingest import IngestReport, store_items
 from naba.engine.progress import Progress
 from naba.engine.understand import STATE_UNDERSTAND_SEQ, UnderstandReport, understand
-from naba.errors import NabaError, SearchError
+from naba.errors import ConfigError, NabaError, SearchError
 from naba.search.base import SearchIndex
 from naba.search.service import SearchService
 from naba.sources.locations import expand_locations, read_locations
+from naba.store.access import AccessStore
 from naba.store.backends import display, is_postgres, lease_for, open_store
 from naba.store.base import Store
 from naba.store.leases import ExclusiveLease
+from naba.store.sqlite import SQLiteStore
 from naba.text.analyzer import get_analyzer
 from naba.types import InputItem, SearchQuery, SearchResults
 
@@ -47,11 +49,17 @@ class Naba:
         index: SearchIndex | None = None,
         *,
         index_lease: ExclusiveLease | None = None,
+        access: AccessStore | Callable[[], SQLiteStore] | None = None,
     ) -> None:
         """``index``: an open search index, else the tantivy folder of ``settings``, opened on first use;
-        ``index_lease``: who may write it (else a lease file beside the folder)."""
+        ``index_lease``: who may write it (else a lease file beside the folder); ``access``: the API's tables
+        (tokens, saved searches, webhooks), or how to open them on first use, when the store keeps them."""
         self.settings = settings
         self.store = store
+        # Either the API's tables themselves, or how to open a writable connection to them on first use.
+        self._access: AccessStore | None = None if callable(access) else access
+        self._open_access = access if callable(access) else None
+        self._opened_access: SQLiteStore | None = None
         self.analyzer = get_analyzer(settings.analyzer)
         self.search_index = SearchIndexProjection(
             settings, store, self.analyzer.name, index, lease=index_lease
@@ -82,11 +90,26 @@ class Naba:
             naba = cls(
                 settings, store, index, index_lease=lease_for(settings.db, "index", "search index writer")
             )
+        elif read_only:
+            # The reader's connection stays read-only; the API's rare writes (a saved search, a token) get
+            # their own writable connection, opened on first use.
+            naba = cls(settings, store, access=lambda: SQLiteStore(settings.db))
         else:
-            naba = cls(settings, store)
+            assert isinstance(store, SQLiteStore)
+            naba = cls(settings, store, access=store)
         if sync_index:
             naba.sync_index(wait=wait)
         return naba
+
+    @property
+    def access(self) -> AccessStore:
+        """The API's tables: tokens, saved searches, webhooks and their deliveries."""
+        if self._access is None and self._open_access is not None:
+            self._opened_access = self._open_access()
+            self._access = self._opened_access
+        if self._access is None:
+            raise ConfigError("this store keeps no API tables (tokens, saved searches, webhooks) yet")
+        return self._access
 
     @property
     def index(self) -> SearchIndex:
@@ -183,6 +206,8 @@ class Naba:
     def close(self) -> None:
         self.search_index.close()
         self.store.close()
+        if self._opened_access is not None:
+            self._opened_access.close()
 
     def __enter__(self) -> Self:
         return self

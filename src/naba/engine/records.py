@@ -262,3 +262,49 @@ class StatsView:
     understood: int
     sources_followed: int
     publishers: tuple[PublisherCount, ...]
+
+
+# -- saved searches and alerts ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class WebhookView:
+    """A webhook as listed: never its secret (shown once, by :class:`WebhookCreated`)."""
+
+    id: int
+    url: str
+    saved_search: int | None
+    min_outlets: int | None
+    enabled: bool
+    watermark: int
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookCreated(WebhookView):
+    """A webhook just made, with the secret that signs its deliveries (shown this once)."""
+
+    secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryView:
+    """One entry of the delivery log."""
+
+    id: int
+    webhook: int
+    key: str
+    status: str
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    created_at: str
+    delivered_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCreated:
+    """A token just made: ``token`` is shown this once and never stored."""
+
+    id: int
+    name: str | None
+    scope: str
+    token: str

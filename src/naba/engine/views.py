@@ -9,6 +9,7 @@ the other stories of its thread, each with its reason (:mod:`naba.stories.relate
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import math
@@ -19,24 +20,41 @@ from typing import Final, Protocol
 from naba.engine.records import (
     ArticleBrief,
     ArticleDetail,
+    ArticlesPage,
+    DeliveryView,
     EntitiesView,
     EntityAlias,
     EntityArticle,
     EntityDetail,
     FacetCount,
     Highlight,
+    PublisherCount,
     RelatedBrief,
     RelatedView,
     SearchHitView,
     SearchView,
+    SourceHealth,
+    StatsView,
     StoriesView,
     StoryArticle,
     StoryBrief,
     StoryDetail,
+    WebhookCreated,
+    WebhookView,
     article_brief,
 )
+from naba.errors import CursorError
 from naba.identity import url_identity
-from naba.store.base import ArticleLog, ArticleUnderstanding, EntityKindName, StoryRow, UnderstandingReader
+from naba.store.access import Delivery, SavedSearch, Webhook
+from naba.store.base import (
+    ArticleLog,
+    ArticleUnderstanding,
+    EntityKindName,
+    PageKey,
+    SourceStore,
+    StoryRow,
+    UnderstandingReader,
+)
 from naba.stories.related import TIER_COPY, TIER_STORY, TIER_THREAD, development_reason
 from naba.types import Article, ArticleId, RelatedArticle, SearchHit, SearchQuery, SearchResults
 
@@ -326,4 +344,119 @@ def search_view(
         hits,
         tuple(FacetCount(v, c) for v, c in outlets),
         tuple(FacetCount(v, c) for v, c in days),
+    )
+
+
+# -- the newest articles, a page at a time ----------------------------------------------------------------
+def encode_cursor(key: PageKey) -> str:
+    raw = f"{'' if key.published_ts is None else repr(key.published_ts)}|{key.change_seq}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> PageKey:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        ts, seq = raw.split("|")
+        return PageKey(float(ts) if ts else None, int(seq))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CursorError(f"not a cursor of this list: {cursor[:40]!r}") from exc
+
+
+def articles_page(
+    store: ViewStore,
+    limit: int,
+    *,
+    cursor: str | None = None,
+    publisher: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> ArticlesPage:
+    """The newest articles (a publisher's, published within [since, until]), ``limit`` per page; raises
+    :class:`CursorError` for a cursor it did not hand out."""
+    after = decode_cursor(cursor) if cursor else None
+    rows = store.latest_page(limit=limit + 1, after=after, publisher=publisher, since=since, until=until)
+    page = rows[:limit]
+    more = len(rows) > limit and page
+    return ArticlesPage(
+        tuple(article_brief(s.article) for s in page), encode_cursor(PageKey.of(page[-1])) if more else None
+    )
+
+
+# -- sources and stats ------------------------------------------------------------------------------------
+def source_health(store: SourceStore) -> tuple[SourceHealth, ...]:
+    """Every followed source with its health and its failed items (``naba sources``, the API)."""
+    failed = store.failed_item_counts()
+    return tuple(
+        SourceHealth(
+            r.id,
+            r.url,
+            r.kind,
+            r.title,
+            r.site_url,
+            r.publisher,
+            r.language,
+            r.country,
+            r.enabled,
+            r.verified,
+            r.healthy,
+            r.last_poll,
+            r.last_ok,
+            dt.datetime.fromtimestamp(r.next_poll_ts, dt.UTC) if r.enabled else None,
+            r.failures,
+            r.last_status,
+            r.last_error,
+            r.polls,
+            r.items_seen,
+            r.articles_stored,
+            failed.get(r.id, 0),
+        )
+        for r in store.list_sources()
+    )
+
+
+class StatsStore(ViewStore, SourceStore, Protocol):
+    """What :func:`stats_view` reads: the articles, the understanding and the followed sources."""
+
+
+def stats_view(store: StatsStore) -> StatsView:
+    return StatsView(
+        store.count(),
+        store.understood_count(),
+        len(store.list_sources()),
+        tuple(PublisherCount(s.publisher, s.articles, s.latest) for s in store.sources()),
+    )
+
+
+# -- saved searches and alerts ----------------------------------------------------------------------------
+def webhook_view(hook: Webhook) -> WebhookView:
+    return WebhookView(
+        hook.id, hook.url, hook.saved_search, hook.min_outlets, hook.enabled, hook.watermark, hook.created_at
+    )
+
+
+def webhook_created(hook: Webhook) -> WebhookCreated:
+    return WebhookCreated(
+        hook.id, hook.url, hook.saved_search, hook.min_outlets, hook.enabled, hook.watermark, hook.created_at,
+        hook.secret,
+    )  # fmt: skip
+
+
+def delivery_view(d: Delivery) -> DeliveryView:
+    return DeliveryView(
+        d.id,
+        d.webhook,
+        d.key,
+        d.status,
+        d.attempts,
+        d.last_status,
+        d.last_error,
+        d.created_at,
+        d.delivered_at,
+    )
+
+
+def saved_search_query(saved: SavedSearch, *, limit: int, offset: int = 0) -> SearchQuery:
+    """The search a saved search stands for (newest first, as its feed and alerts list it)."""
+    return SearchQuery(
+        saved.query, saved.sources, saved.date_from, saved.date_to, offset=offset, limit=limit, sort="date"
     )

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, cast
 
+from naba.engine.alerts import fire_for
 from naba.engine.fetch import http_client
 from naba.engine.naba import Naba
 from naba.engine.poll import MAX_ITEMS_PER_POLL, Poller, PollOutcome, Schedule
@@ -145,6 +146,7 @@ async def watch(
             if time.monotonic() - last_index >= INDEX_EVERY:
                 # Another process holding the index writer catches these rows up; the final sync waits.
                 poller.naba.sync_index(wait=False)
+                await fire_for(poller.naba)  # webhooks, for what is searchable now
                 last_index = time.monotonic()
         report.stopped = stop.is_set()
         unfinished = await _finish(running, poller, report, on_poll)
@@ -155,6 +157,7 @@ async def watch(
         for task in running:
             task.cancel()
         poller.naba.sync_index()
+        await fire_for(poller.naba)
         report.seconds = round(time.monotonic() - started, 2)
     return report
 

@@ -195,6 +195,8 @@ class TantivyIndex:
 
     def _filters(self, query: SearchQuery) -> list[Any]:
         filters = []
+        if query.ids:
+            filters.append(tantivy.Query.term_set_query(self._schema, "id", list(query.ids)))
         if query.sources:
             by_source = [
                 (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "publisher", s))

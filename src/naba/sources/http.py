@@ -372,6 +372,25 @@ class HttpClient:
             )
             raise
 
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """POST ``body`` to ``url`` once (a webhook delivery; the caller owns retries) and return the status.
+
+        The SSRF guard vets and pins the host as for a fetch; redirects are not followed (a 3xx is returned
+        as a status), robots.txt does not apply (the target asked to be called). Raises :class:`FetchError`
+        for a refused address, a bad URL, a timeout (``total_timeout``) or a failed connection.
+        """
+        parsed = _parse_url(url)
+        pin = await self._vet(parsed)
+        try:
+            with _pinned(pin):
+                async with asyncio.timeout(self.policy.total_timeout):
+                    response = await self._client.post(parsed, content=body, headers=headers)
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            raise FetchError("timeout", url, f"no response within {self.policy.total_timeout:g}s") from exc
+        except httpx.TransportError as exc:
+            raise FetchError("connect", url, f"{type(exc).__name__}: {exc}") from exc
+        return response.status_code
+
     async def robots_sitemaps(self, url: str) -> list[str]:
         """The ``Sitemap:`` URLs of the robots.txt of ``url``'s origin (empty when it cannot be read)."""
         return (await self._robots_for(_parse_url(url))).sitemaps()
@@ -617,6 +636,11 @@ def _system_resolver(host: str) -> list[str]:
     """The addresses of ``host`` in getaddrinfo's order (RFC 6724 preference): the order they are tried."""
     infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def non_public(address: str) -> bool:
+    """Whether the SSRF guard refuses ``address`` (private, loopback, link-local, metadata, reserved, …)."""
+    return _blocked(address)
 
 
 def _blocked(address: str) -> bool:

@@ -25,6 +25,24 @@ class StoredArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class PageKey:
+    """Where a page of :meth:`ArticleLog.latest_page` ended: its last article's sort key."""
+
+    published_ts: float | None
+    change_seq: int
+
+    @classmethod
+    def of(cls, stored: StoredArticle) -> PageKey:
+        published = stored.article.published
+        if published is None:
+            return cls(None, stored.change_seq)
+        if isinstance(published, dt.datetime):
+            return cls(published.timestamp(), stored.change_seq)
+        midnight = dt.datetime(published.year, published.month, published.day, tzinfo=dt.UTC)
+        return cls(midnight.timestamp(), stored.change_seq)
+
+
+@dataclass(frozen=True, slots=True)
 class SourceCount:
     publisher: str
     articles: int
@@ -243,6 +261,19 @@ class ArticleLog(Protocol):
 
     def latest(self, *, limit: int, offset: int = 0, publisher: str | None = None) -> list[StoredArticle]:
         """Newest first by publication time."""
+        ...
+
+    def latest_page(
+        self,
+        *,
+        limit: int,
+        after: PageKey | None = None,
+        publisher: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[StoredArticle]:
+        """Newest first by (publication time, change_seq), undated last, published within [since, until]
+        when given; ``after`` is the :class:`PageKey` of the previous page's last article."""
         ...
 
     def sources(self) -> list[SourceCount]:

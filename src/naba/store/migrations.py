@@ -218,6 +218,52 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE failures ADD COLUMN seen INTEGER NOT NULL DEFAULT 1;
     CREATE UNIQUE INDEX failures_once ON failures(stage, location, error_type, message)
     """,
+    # The API (naba.store.access): tokens (only the SHA-256 of their secret), saved searches, webhooks and the
+    # delivery log (one row per idempotency key: an alert enqueued twice is one delivery).
+    7: """
+    CREATE TABLE api_tokens (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name       TEXT,
+        scope      TEXT NOT NULL,            -- read | write
+        digest     TEXT NOT NULL,            -- sha256 hex of the token's secret part
+        created_at TEXT NOT NULL,
+        last_used  TEXT,
+        revoked_at TEXT
+    );
+    CREATE TABLE saved_searches (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name       TEXT NOT NULL,
+        query      TEXT NOT NULL,
+        sources    TEXT NOT NULL,            -- JSON list of publisher keys
+        date_from  TEXT,
+        date_to    TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE webhooks (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        url          TEXT NOT NULL,
+        secret       TEXT NOT NULL,
+        saved_search INTEGER,                -- alerts for new articles matching it, or
+        min_outlets  INTEGER,                -- for stories reaching this many outlets
+        enabled      INTEGER NOT NULL DEFAULT 1,
+        watermark    INTEGER NOT NULL DEFAULT 0,  -- change_seq considered so far
+        created_at   TEXT NOT NULL
+    );
+    CREATE TABLE webhook_deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        webhook         INTEGER NOT NULL,
+        key             TEXT NOT NULL UNIQUE,  -- the idempotency key sent with it
+        payload         TEXT NOT NULL,
+        status          TEXT NOT NULL,         -- pending | delivered | failed
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ts REAL NOT NULL,
+        last_status     INTEGER,
+        last_error      TEXT,
+        created_at      TEXT NOT NULL,
+        delivered_at    TEXT
+    );
+    CREATE INDEX deliveries_due ON webhook_deliveries(status, next_attempt_ts)
+    """,
     # Articles a story repair split moved to another story (naba.stories.clustering): the story an old link
     # (story, article) pointed at and the story the article is in now, so such links redirect.
     8: """

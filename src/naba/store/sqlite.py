@@ -29,9 +29,11 @@ from typing import Any
 
 from naba.article_json import article_from_json, article_to_json
 from naba.errors import BusyError, StoreError
-from naba.store.base import SourceCount, StoredArticle
+from naba.store.access import AccessTables
+from naba.store.base import PageKey, SourceCount, StoredArticle
 from naba.store.copy import TableCopy, TableShape
 from naba.store.migrations import MIGRATIONS
+from naba.store.pages import latest_page_where
 from naba.store.sources import SourceTables
 from naba.store.understanding import UnderstandingTables
 from naba.types import Article, ArticleId, Provenance, PublishedTime, StageFailure, StoreOutcome
@@ -80,7 +82,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(UnderstandingTables, SourceTables, TableCopy):
+class SQLiteStore(UnderstandingTables, SourceTables, AccessTables, TableCopy):
     """The :class:`naba.store.base.Store` on one SQLite file."""
 
     _db: sqlite3.Connection
@@ -290,6 +292,25 @@ class SQLiteStore(UnderstandingTables, SourceTables, TableCopy):
         ).fetchall()
         return [_stored(row) for row in rows]
 
+    def latest_page(
+        self,
+        *,
+        limit: int,
+        after: PageKey | None = None,
+        publisher: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[StoredArticle]:
+        """Newest first by (publication time, change_seq), articles without a date last; ``after`` is the key
+        of the previous page's last article (keyset pagination: a page costs the same however deep)."""
+        clause, params = latest_page_where(after, publisher, since, until)
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM articles {clause} "
+            "ORDER BY published_ts IS NULL, published_ts DESC, change_seq DESC LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        return [_stored(row) for row in rows]
+
     def sources(self) -> list[SourceCount]:
         rows = self._db.execute(
             "SELECT publisher, count(*) AS n, max(published_ts) AS latest FROM articles "
@@ -383,7 +404,9 @@ class SQLiteStore(UnderstandingTables, SourceTables, TableCopy):
         ]
         shapes = {}
         for name in names:
-            info = self._db.execute("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", (name,)).fetchall()
+            info = self._db.execute(
+                "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", (name,)
+            ).fetchall()
             key = tuple(str(r[0]) for r in sorted((r for r in info if r[1]), key=lambda r: r[1]))
             shapes[name] = TableShape(name, tuple(str(r[0]) for r in info), key)
         return shapes

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from naba.config import Settings
+from naba.store.access import AccessStore
 from naba.store.base import ArticleLog, SourceStore, UnderstandingReader
 from naba.types import SearchQuery, SearchResults
 
@@ -21,5 +22,14 @@ class ReaderBackend(Protocol):
 
     @property
     def settings(self) -> Settings: ...
+
+    @property
+    def access(self) -> AccessStore:
+        """The API's tables: tokens, saved searches, webhooks (:mod:`naba.store.access`)."""
+        ...
+
+    def index_seq(self) -> int:
+        """The ``change_seq`` the search index has caught up to (a new webhook starts from it)."""
+        ...
 
     def search(self, query: SearchQuery) -> SearchResults: ...

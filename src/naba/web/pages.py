@@ -46,6 +46,7 @@ from naba.store.base import SourceCount
 from naba.text.chars import BIDI_CONTROLS
 from naba.types import Article, SearchHit, SearchQuery, SearchSort, TextSpan
 from naba.web.backend import ReaderBackend, ReaderStore
+from naba.web.feed_links import feeds_for
 from naba.web.format import (
     DEFAULT_DIGITS,
     Digits,
@@ -410,7 +411,10 @@ class Renderer:
         self, request: Request, name: str, context: Mapping[str, Any], status: int = 200
     ) -> HTMLResponse:
         display = display_for(request)
-        page = {"display": display, "q": "", "understanding": self._status(), **context}
+        # The decoded path, as the route saw it (request.url re-quotes characters such as "?" inside an id).
+        path = str(request.scope.get("path", request.url.path))
+        feeds = feeds_for(path, request.query_params) if status == 200 else ()
+        page = {"display": display, "q": "", "understanding": self._status(), "feeds": feeds, **context}
         html = self._env.get_template(name).render(page)
         return HTMLResponse(html, status_code=status)
 

@@ -150,6 +150,7 @@ def pages(naba: Naba) -> dict[str, str]:
         "entity": entity_href(entity),
         "sources": "/sources",
         "source": f"/sources?source={source.id}",
+        "saved": "/saved?" + urlencode({"q": f"{C}حماس{C}", "source": f"{C}{PUBLISHERS[0]}"}),
         "not found": "/article/" + quote(f"{C}لا-يوجد{C}", safe=""),
     }
 
@@ -194,6 +195,7 @@ def test_every_html_route_is_covered(naba: Naba, pages: dict[str, str]) -> None:
         "entity",
         "sources",
         "source",
+        "saved",
         "not found",
     ],
 )

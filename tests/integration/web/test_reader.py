@@ -738,6 +738,7 @@ def test_every_page_says_how_far_understanding_got_while_it_runs(backend: FakeNa
     for path in ("/", "/stories", "/search?q=x"):
         page = client.get(path, params={"digits": "latn"}).text
         assert f"جارٍ تجميع الأخبار في قصص: 1 من {total} مقال" in page, path
-    assert f"١ من {format(total).translate(str.maketrans('0123456789', '٠١٢٣٤٥٦٧٨٩'))}" in client.get(
-        "/", params={"digits": "arab"}
-    ).text
+    assert (
+        f"١ من {format(total).translate(str.maketrans('0123456789', '٠١٢٣٤٥٦٧٨٩'))}"
+        in client.get("/", params={"digits": "arab"}).text
+    )

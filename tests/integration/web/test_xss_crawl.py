@@ -31,17 +31,19 @@ import html
 import json
 import re
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import fastapi
 import pytest
 from browser_support import serve_app
 from fastapi.responses import HTMLResponse
+from fastapi.testclient import TestClient
 from starlette.routing import Mount
 from test_reader import make_article
 
@@ -52,6 +54,7 @@ from naba.store.base import EntityKindName, EntityMention, KeywordRow, Understan
 from naba.store.sources import ITEM_FAILED, PollRecord, SourceItem
 from naba.types import Article, ArticleId, SourceSpec
 from naba.web.app import create_app
+from naba.web.feeds import clean
 from naba.web.format import strip_bidi_controls
 from naba.web.pages import TEMPLATES_DIR, article_href
 from naba.web.story_pages import entity_href, story_href
@@ -323,7 +326,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     lines = [json.dumps(article_to_json(a), ensure_ascii=False) for a in articles]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     settings = load_settings(
-        {"db": str(folder / "naba.db"), "ingest_workers": 1, "page_size": 25},
+        {"db": str(folder / "naba.db"), "ingest_workers": 1, "page_size": 25, "api_rate_limit": 0.0},
         toml_path=Path("/nonexistent/naba.toml"),
         environ={},
     )
@@ -487,11 +490,18 @@ def _packed(chosen: tuple[Payload, ...]) -> list[str]:
     return values
 
 
+# The API and the feeds answer JSON and XML, not pages: :func:`machine_crawl` visits them with the stored rows.
+MACHINE_PREFIXES: Final = ("/api/", "/feeds/")
+
+
 def app_routes(app: Any) -> dict[str, tuple[list[str], list[str]]]:
     """Every GET route of ``app`` (path: its path and query parameter names), read from the app: its OpenAPI
-    description (public, though the app does not serve it) and its mounts (``{path}`` is the mounted path)."""
+    description (public, though the app does not serve it) and its mounts (``{path}`` is the mounted path).
+    The API and the feeds are left to :func:`machine_crawl`."""
     routes = {}
     for path, operations in app.openapi()["paths"].items():
+        if path.startswith(MACHINE_PREFIXES):  # JSON and feeds: crawled by machine_crawl below
+            continue
         if "get" in operations:
             params = operations["get"].get("parameters", [])
             names = {where: [p["name"] for p in params if p["in"] == where] for where in ("path", "query")}
@@ -752,3 +762,103 @@ def test_no_page_links_off_site_through_its_own_path(browser: Any, app: Any, pat
             assert page.url.startswith(base_url + "/"), page.url
         finally:
             context.close()
+
+
+# --- the API and the feeds -------------------------------------------------------------------------------
+
+FEED_FORMATS: Final = ("atom", "rss", "json")
+ATOM: Final = "{http://www.w3.org/2005/Atom}"
+
+
+def machine_urls(naba: Naba) -> list[str]:
+    """Every feed and API response that prints the payload rows: the latest articles, a search matching them
+    all, a tenth of the stories, entities and outlets (each feed in three formats), every article as JSON."""
+    store = naba.store
+    feeds = [
+        "/feeds/latest.{}",
+        "/feeds/search.{}?" + urlencode({"q": TERM}),
+        *("/feeds/story.{}?" + urlencode({"id": s.id}) for s in store.stories(10_000)[::SAMPLED]),
+        *(
+            "/feeds/entity.{}?" + urlencode({"name": e.canonical})
+            for e in store.top_entities(10_000)[::SAMPLED]
+        ),
+        *("/feeds/source.{}?" + urlencode({"source": o.publisher}) for o in store.sources()[::SAMPLED]),
+    ]
+    api = [
+        "/api/v1/articles?limit=100",
+        "/api/v1/search?" + urlencode({"q": TERM, "limit": 100}),
+        "/api/v1/stories?all_days=true&limit=100",
+        "/api/v1/entities?all_days=true&limit=100",
+        "/api/v1/sources",
+        *("/api/v1/articles/" + quote(s.article.id, safe="") for s in store.latest(limit=10_000)),
+        *("/api/v1/stories/" + quote(s.id, safe="") for s in store.stories(10_000)[::SAMPLED]),
+    ]
+    return [f.format(fmt) for f in feeds for fmt in FEED_FORMATS] + api
+
+
+@pytest.fixture(scope="module")
+def machine_crawl(browser: Any, app: Any, naba: Naba) -> tuple[list[tuple[str, int]], Detector]:
+    """Each feed and API response opened in Chromium (CSP bypassed, as for the pages): what ran."""
+    visits: list[tuple[str, int]] = []
+    detector = Detector()
+    with serve_app(app) as base_url:
+        context = browser.new_context(bypass_csp=True)
+        page = detector.attach(context, base_url)
+        try:
+            for url in machine_urls(naba):
+                response = page.goto(base_url + url, wait_until="load")
+                assert response is not None, url
+                visits.append((url, response.status))
+        finally:
+            context.close()
+    return visits, detector
+
+
+def test_no_feed_or_api_response_runs_a_payload(
+    machine_crawl: tuple[list[tuple[str, int]], Detector],
+) -> None:
+    visits, detector = machine_crawl
+    print(f"\nXSS crawl of the API and feeds: {len(visits)} responses, {len(detector.hits)} executions")
+    assert [v for v in visits if v[1] != 200] == []
+    assert detector.hits == []
+    for url, _, headers in detector.responses:
+        assert headers.get("x-content-type-options") == "nosniff", url
+        assert "frame-ancestors 'none'" in headers.get("content-security-policy", ""), url
+
+
+def test_feeds_carry_each_payload_as_text_and_link_only_http(app: Any, naba: Naba) -> None:
+    """Parsed back, every feed is well-formed, every title is the stored one as text (bidi controls and the
+    characters XML cannot carry dropped), and every link is http(s): never ``javascript:`` or ``data:``."""
+    client = TestClient(app)
+    stored = {s.article.id: s.article for s in naba.store.latest(limit=10_000)}
+    every_outlet = [
+        f"/feeds/source.{fmt}?" + urlencode({"source": o.publisher})
+        for o in naba.store.sources()
+        for fmt in FEED_FORMATS
+    ]
+    seen: set[str] = set()
+    for url in [u for u in machine_urls(naba) if u.startswith("/feeds/")] + every_outlet:
+        body = client.get(url).content
+        if url.split("?")[0].endswith(".json"):
+            items = json.loads(body)["items"]
+            links = [i["url"] for i in items] + [i["external_url"] for i in items if "external_url" in i]
+            titles = [(i["url"], i["title"]) for i in items]
+        else:
+            root = ET.fromstring(body)  # raises on anything not well-formed
+            if url.split("?")[0].endswith(".atom"):
+                links = [e.get("href", "") for e in root.iter(f"{ATOM}link")]
+                titles = [
+                    (e.find(f"{ATOM}link[@rel='alternate']").get("href", ""), e.findtext(f"{ATOM}title", ""))  # type: ignore[union-attr]
+                    for e in root.iter(f"{ATOM}entry")
+                ]
+            else:
+                links = [e.text or "" for e in root.iter("link")] + [
+                    e.get("url", "") for e in root.iter("source")
+                ]
+                titles = [(i.findtext("link", ""), i.findtext("title", "")) for i in root.iter("item")]
+        assert all(link.startswith(("http://", "https://")) for link in links), (url, links)
+        for link, title in titles:
+            article = stored[unquote(link.split("/article/", 1)[1])]
+            assert title == (clean(article.title) or "(بلا عنوان)"), (url, link)
+            seen.add(article.id)
+    assert {i for i, a in stored.items() if a.publisher} <= seen

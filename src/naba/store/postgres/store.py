@@ -23,9 +23,10 @@ from typing import Any
 
 from naba.article_json import article_to_json
 from naba.errors import StoreError
-from naba.store.base import SourceCount, StoredArticle, StoryRow
+from naba.store.base import PageKey, SourceCount, StoredArticle, StoryRow
 from naba.store.copy import TableCopy, TableShape
 from naba.store.entities import ENTITY_POOL
+from naba.store.pages import latest_page_where
 from naba.store.postgres.db import PgDatabase
 from naba.store.postgres.leases import application_name, lock_key
 from naba.store.postgres.schema import PG_MIGRATIONS
@@ -250,6 +251,23 @@ class PostgresStore(UnderstandingTables, SourceTables, TableCopy):
             f"SELECT {_COLUMNS} FROM articles {where} "
             "ORDER BY published_ts IS NULL, published_ts DESC, change_seq DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
+        ).fetchall()
+        return [_stored(row) for row in rows]
+
+    def latest_page(
+        self,
+        *,
+        limit: int,
+        after: PageKey | None = None,
+        publisher: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[StoredArticle]:
+        clause, params = latest_page_where(after, publisher, since, until)
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM articles {clause} "
+            "ORDER BY published_ts IS NULL, published_ts DESC, change_seq DESC LIMIT ?",
+            [*params, limit],
         ).fetchall()
         return [_stored(row) for row in rows]
 
