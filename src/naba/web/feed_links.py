@@ -42,11 +42,11 @@ def links(kind: str, params: Mapping[str, str], label: str) -> tuple[FeedLink, .
 
 def feeds_for(path: str, query: Mapping[str, str]) -> tuple[FeedLink, ...]:
     """The feeds of the reader page at ``path`` (decoded) with ``query``; empty for a page without one."""
-    if path == "/":
-        source = query.get("source")
-        return (
-            links("source", {"source": source}, "المصدر") if source else links("latest", {}, "أحدث الأخبار")
-        )
+    if path in ("/", "/latest"):
+        source = query.get("source") if path == "/latest" else None
+        if source:
+            return links("source", {"source": source}, "المصدر")
+        return links("latest", {}, "أحدث الأخبار")
     if path == "/search" and query.get("q", "").strip():
         return links("search", {k: query.get(k, "") for k in SEARCH_PARAMS}, "نتائج البحث")
     if path.startswith("/story/"):
