@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -104,11 +103,13 @@ def run_child(args: list[str]) -> dict[str, Any]:
 
 
 # -- the crawl ----------------------------------------------------------------------------------------------
-def build_crawl(corpus: Path, days: int | None, files: int, folder: Path) -> tuple[list[Path], int]:
+def build_crawl(
+    corpus: Path, days: int | None, files: int, folder: Path, limit: int | None = None
+) -> tuple[list[Path], int]:
     from tests.warc_corpus import saudinewsnet_records, write_corpus_warcs
 
     zips = sorted(corpus.glob("*.zip"))[: days or None]
-    records = list(saudinewsnet_records(zips))
+    records = list(saudinewsnet_records(zips))[: limit or None]
     return write_corpus_warcs(records, folder, files=files), len(records)
 
 
@@ -138,6 +139,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--days", type=int, default=None, help="only the first N daily zips (default: all)")
     parser.add_argument("--files", type=int, default=8, help="WARC files to spread the corpus over")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N records (a quick run)")
     parser.add_argument("--tmp", default=None)
     parser.add_argument("--cores", default="1,2", help="Spark local[N] runs, comma-separated")
     parser.add_argument("--month-records", type=int, default=DEFAULT_MONTH_RECORDS)
@@ -156,7 +158,7 @@ def main() -> None:
 
     root = Path(tempfile.mkdtemp(prefix="naba-bench-batch-", dir=args.tmp))
     try:
-        warcs, records = build_crawl(args.corpus, args.days, args.files, root / "crawl")
+        warcs, records = build_crawl(args.corpus, args.days, args.files, root / "crawl", args.limit)
         paths = [str(p) for p in warcs]
         load_before = os.getloadavg()[0]
         ingest = run_child(["--child", "ingest", str(root / "ingest.db"), *paths])
@@ -196,9 +198,13 @@ def main() -> None:
         print(f"{key:<10}{r['extract_s']:>11.1f}{r['dedupe_s']:>10.1f}{rate:>9.1f}{rate / cores:>12.1f}"
               f"{r['child_cpu_s']:>9.1f}")  # fmt: skip
     if 1 in runs:
-        figures["ratio_batch1_vs_ingest"] = round(figures["local1_records_per_s"] / figures["ingest_records_per_s"], 3)
+        figures["ratio_batch1_vs_ingest"] = round(
+            figures["local1_records_per_s"] / figures["ingest_records_per_s"], 3
+        )
     if 1 in runs and 2 in runs:
-        figures["scaling_1_to_2"] = round(figures["local2_records_per_s"] / figures["local1_records_per_s"], 3)
+        figures["scaling_1_to_2"] = round(
+            figures["local2_records_per_s"] / figures["local1_records_per_s"], 3
+        )
         figures["same_articles"] = runs[1]["articles"] == runs[2]["articles"] == articles
         figures["same_groups"] = runs[1]["groups"] == runs[2]["groups"]
     best = max(runs)
@@ -209,7 +215,6 @@ def main() -> None:
         args.arabic_share,
     )
     print(json.dumps(figures["paper"], indent=2))
-    resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps(figures))
 
 
