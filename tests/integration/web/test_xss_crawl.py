@@ -380,6 +380,8 @@ INSPECT: Final = """
     for (const {name: raw, value} of el.attributes) {
       const name = raw.toLowerCase();
       if (name.startsWith('on') || !allowed.has(name)) injected.push(`<${tag} ${name}>`);
+      // The reader shows only publishers' pictures, by absolute http(s) URL: any other <img> is not its own.
+      if (tag === 'img' && name === 'src' && !/^https?:\\/\\//i.test(value)) injected.push('<img src> not absolute');
       if (!urls.has(name) || /^\\/[^\\/\\\\]/.test(value)) continue;  // a same-site path needs no parsing
       let url = null;
       try { url = new URL(value, document.baseURI); } catch (e) { injected.push(`<${tag} ${name}> unparsable`); continue; }
