@@ -56,11 +56,13 @@ RETRIEVAL_FLOORS = {"mrr10": 0.9576, "hard_mrr10": 0.6393, "system_mrr10": 0.959
 
 
 # Measured on the dev window when pinned (eval/dedupe.py, eval/stories.py, eval/related.py): dup F1 0.9561,
-# story B-cubed F1 0.9422, related P@5 0.972. Each script streams the 2,657 articles of the window.
+# story B-cubed F1 0.9422, related P@5 0.9608. Each script streams the 2,657 articles of the window. The related
+# figure was re-pinned when eval/related.py began to score the stored lists users see (views.stored_related,
+# after naba understand over the window) instead of an in-memory finder no reader saw (0.972).
 UNDERSTANDING_FLOORS = {
     "dedupe": ("dup_f1", 0.9561),
     "stories": ("bcubed_f1", 0.9422),
-    "related": ("p_at_5", 0.972),
+    "related": ("p_at_5", 0.9608),
 }
 
 

@@ -37,6 +37,7 @@ from naba.text.normalize import fold_key, normalize
 
 SAMPLE_DAY = "2015-08-02.zip"
 SAMPLE_ARTICLES = 300  # the first articles of the day: ~6,000 lines, titles and bylines
+PERSIAN_LETTERS = frozenset("\u06cc\u06a9")
 
 
 # --- the former implementations, frozen --------------------------------------------------------------------
@@ -191,8 +192,12 @@ def test_former_fold_call_sites_decide_the_same(lines: list[str], monkeypatch: p
     with monkeypatch.context() as patch:
         _patch_former_fold(patch)
         before = list(_answers(lines))
+    # The former fold left Persian yeh and kaf (ی ک, common in Arabic text typed on Persian keyboards) as they
+    # were, so a label written with them was missed; fold_key reads them as ي ك. Only those lines may differ.
     differences = [
-        (name, line, b, n) for (name, line, b), (_, _, n) in zip(before, now, strict=True) if b != n
+        (name, line, b, n)
+        for (name, line, b), (_, _, n) in zip(before, now, strict=True)
+        if b != n and not (PERSIAN_LETTERS & set(line))
     ]
     assert not differences, differences[:10]
     assert sum(1 for _name, _line, answer in now if answer) > 100  # the sample exercises the call sites
