@@ -369,6 +369,11 @@ class UnderstandingReader(Protocol):
 
     def story_of(self, article_id: ArticleId) -> StoryRow | None: ...
 
+    def moved_to(self, article_id: ArticleId, story_id: str) -> str | None:
+        """The live story an article moved to from ``story_id`` (a repair split), else None: an old
+        ``/story/<id>#<article>`` link redirects there."""
+        ...
+
     def also_published_by(self, article_id: ArticleId) -> list[CopyRow]:
         """The other copies of the article's duplicate group, the group's original first."""
         ...

@@ -1,7 +1,11 @@
 """The reader's understanding pages: today's stories, one story, an entity, and an article's related section.
 
 Same rules as :mod:`naba.web.pages`: handlers build small view models of plain strings, templates escape.
-Story URLs are ``/story/{id}`` with the id percent-encoded as one segment (ids embed article URLs); entity
+Story URLs are ``/story/{id}`` with the id percent-encoded as one segment (ids embed article URLs); an article of a
+story page is ``/story/{id}#{article id}`` (its card's element id). A repair split may move an article to another
+story: the fragment never reaches the server, so ``static/story.js`` sends such a link's article back as
+``/story/{id}?article={article id}``, which redirects to the story the article moved to (the store's
+``moved_to``, following later merges). Entity
 pages are ``/entity/{canonical name}``, encoded the same way. Both routes take any decoded string, line
 breaks included (the ``naba_id`` convertor of :mod:`naba.web.pages`).
 """
@@ -15,7 +19,7 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from naba.engine.views import latest_day_start, stored_related
 from naba.store.base import EntityCount, StoryRow
@@ -113,6 +117,7 @@ class CopyLink:
 class TimelineItem:
     card: ArticleCard
     also: tuple[CopyLink, ...]
+    anchor: str = ""  # the article's id: the card's element id, the fragment of /story/{id}#{article}
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +227,15 @@ def _timeline(store: ReaderStore, story: StoryRow, display: Display) -> list[Tim
             heads[m.dup_group][1].append(link)
         else:
             heads[m.dup_group] = (a, [])
-    return [TimelineItem(card_for(a, display), tuple(also)) for a, also in heads.values()]
+    return [TimelineItem(card_for(a, display), tuple(also), a.id) for a, also in heads.values()]
+
+
+def moved_href(store: ReaderStore, story_id: str, article: str) -> str | None:
+    """Where ``/story/{story_id}#{article}`` now is when a split moved the article out of the story, else None."""
+    moved = store.moved_to(ArticleId(article), story_id)
+    if moved is None or moved == story_id:
+        return None
+    return story_href(moved) + "#" + quote(article, safe="")
 
 
 def _story_related(store: ReaderStore, story: StoryRow, display: Display) -> list[RelatedCard]:
@@ -277,9 +290,18 @@ def build_story_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
         return render(request, "stories.html", context)
 
     @router.get("/story/{story_id:naba_id}", response_class=HTMLResponse)
-    def story(request: Request, story_id: str) -> HTMLResponse:
+    def story(request: Request, story_id: str, article: str | None = None) -> Response:
         display = display_for(request)
         found = backend.store.story(story_id)
+        if article is not None:
+            # An old link to an article of this story (see the module docstring): an article still here
+            # stays; one a split moved goes to its new story.
+            here = found is not None and any(
+                m.article == article for m in backend.store.story_articles(found.id)
+            )
+            target = None if here else moved_href(backend.store, story_id, article)
+            if target is not None:
+                return RedirectResponse(target, status_code=302)
         if found is None:
             raise HTTPException(status_code=404)
         others = [s for s in backend.store.thread_of(found.id) if s.id != found.id]

@@ -221,6 +221,9 @@ class FakeStore:
     def story_articles(self, story_id: str) -> list[object]:
         return []
 
+    def moved_to(self, article_id: ArticleId, story_id: str) -> None:
+        return None
+
     def also_published_by(self, article_id: ArticleId) -> list[object]:
         return []
 
