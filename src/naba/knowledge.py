@@ -22,7 +22,8 @@ The files: ``stopwords.txt``; ``spelling-variants.tsv``; ``months.tsv`` and ``da
 ``outlets.toml`` and ``agencies.toml`` (the one list of wire agencies); ``places.tsv`` (the one gazetteer of
 places: the entity recognizer's, the story gazetteer's and the byline reader's, each a lexicon of it);
 ``organizations.tsv``; ``person-words.tsv`` (given names, particles, titles, honorifics); ``name-heads.tsv``;
-``boilerplate.tsv``; ``labels.tsv``; ``stage-words.tsv``; ``headline-labels.tsv``; ``plural-nouns.tsv``; ``platforms.txt``.
+``boilerplate.tsv``; ``labels.tsv``; ``stage-words.tsv``; ``headline-labels.tsv``; ``plural-nouns.tsv``; ``platforms.txt``;
+``sections.tsv``, ``section-signals.tsv`` and ``countries.tsv`` (sections and countries of articles).
 
 Contract
 --------
@@ -373,6 +374,106 @@ def headline_labels() -> tuple[HeadlineLabel, ...]:
         if kind == "section" and not row["value"]:
             raise row.error("a section label names its section key")
         out.append(HeadlineLabel(row["text"], kind, row["value"]))
+    return tuple(out)
+
+
+# --- sections and countries (naba.sections) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionName:
+    """A section of ``sections.tsv``: its key and display names."""
+
+    key: str
+    name_ar: str
+    name_en: str
+
+
+@functools.cache
+def sections() -> tuple[SectionName, ...]:
+    """Every section of ``sections.tsv``, in the reader's tab order."""
+    return tuple(
+        SectionName(row["key"], row["name_ar"], row["name_en"])
+        for row in _table("sections.tsv", ("key", "name_ar", "name_en"))
+    )
+
+
+SignalKind = Literal["word", "path", "site", "desk", "title"]
+_SIGNAL_KINDS: Mapping[str, SignalKind] = {
+    "word": "word",
+    "path": "path",
+    "site": "site",
+    "desk": "desk",
+    "title": "title",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSignal:
+    """A row of ``section-signals.tsv``: what a publisher's label, URL or site says about a section."""
+
+    kind: SignalKind
+    where: str
+    match: str
+    section: str
+
+
+@functools.cache
+def section_signals() -> tuple[SectionSignal, ...]:
+    """Every row of ``section-signals.tsv``, in file order (checked: kinds, section keys, patterns)."""
+    keys = {s.key for s in sections()}
+    out = []
+    for row in _table("section-signals.tsv", ("kind", "where", "match", "section")):
+        kind = _SIGNAL_KINDS.get(row["kind"])
+        if kind is None:
+            raise row.error(f"kind must be one of {sorted(_SIGNAL_KINDS)}")
+        if row["section"] not in keys:
+            raise row.error(f"unknown section {row['section']!r}; known: {sorted(keys)}")
+        if kind in ("path", "site") and not row["where"]:
+            raise row.error(f"a {kind} signal names its host")
+        if kind != "site" and not row["match"]:
+            raise row.error(f"a {kind} signal needs a match")
+        if kind == "path":
+            try:
+                re.compile(row["match"])
+            except re.error as exc:
+                raise row.error(f"bad pattern: {exc}") from None
+        out.append(SectionSignal(kind, row["where"], row["match"], row["section"]))
+    return tuple(out)
+
+
+CountryWordKind = Literal["country", "place", "demonym", "demonym-definite", "office", "skip"]
+_COUNTRY_WORD_KINDS: frozenset[str] = frozenset(
+    {"country", "place", "demonym", "demonym-definite", "office", "skip"}
+)
+_ISO_CODE = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class CountryWord:
+    """A row of ``countries.tsv``: a written form and the ISO 3166-1 alpha-2 code it names."""
+
+    text: str
+    code: str
+    kind: CountryWordKind
+
+
+@functools.cache
+def country_words() -> tuple[CountryWord, ...]:
+    """Every row of ``countries.tsv`` (checked: codes, kinds, and the places.tsv names it refers to)."""
+    canonical = {p.name: p for p in places() if not p.same_as}
+    out = []
+    for row in _table("countries.tsv", ("text", "code", "kind")):
+        kind = row["kind"]
+        if kind not in _COUNTRY_WORD_KINDS:
+            raise row.error(f"kind must be one of {sorted(_COUNTRY_WORD_KINDS)}")
+        if not _ISO_CODE.fullmatch(row["code"]):
+            raise row.error(f"not an ISO 3166-1 alpha-2 code: {row['code']!r}")
+        if kind == "country" and getattr(canonical.get(row["text"]), "kind", None) != "country":
+            raise row.error(f"{row['text']!r} is not a country of places.tsv")
+        if kind == "place" and row["text"] not in canonical:
+            raise row.error(f"{row['text']!r} is not a canonical place of places.tsv")
+        out.append(CountryWord(row["text"], row["code"], kind))  # type: ignore[arg-type]
     return tuple(out)
 
 

@@ -1,5 +1,5 @@
 """The store contract (``naba.store.base``: ArticleLog, FailureLog, StateStore, UnderstandingWriter,
-UnderstandingReader, SourceStore) that every backend must pass, checked with real Arabic articles.
+UnderstandingReader, SourceStore, SectionStore) that every backend must pass, checked with real Arabic articles.
 
 Each test takes ``store_factory``: ``open_store(name)`` opens a handle on the database ``name`` of the test
 (the same name twice gives two handles on one database, as two processes would have). A backend joins the
@@ -21,9 +21,10 @@ from tests.pg_server import PgServer
 from tests.unit.store.test_sqlite import make_article
 
 from naba.config import load_settings
+from naba.engine.sections import update_sections
 from naba.engine.understand import understand
 from naba.sources.files import read_inputs
-from naba.store.base import Store
+from naba.store.base import SectionRow, StateRow, Store, StoredModel
 from naba.store.postgres import PostgresStore
 from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem
 from naba.store.sqlite import SQLiteStore
@@ -360,3 +361,33 @@ def test_polls_and_items_are_recorded(store_factory: OpenStore) -> None:
     assert [s.id for s in store.list_sources(enabled_only=True)] == [riyadh]
     assert store.remove_source(sabq) and not store.remove_source(sabq)
     assert [s.id for s in store.list_sources()] == [riyadh]
+
+
+# -- SectionStore --------------------------------------------------------------------------------------------
+def test_sections_rows_filters_and_model(store_factory: OpenStore, real: list[Article]) -> None:
+    store = store_factory("main")
+    store.put_many(real, ANALYZER)
+    report = update_sections(store)
+    assert report.labeled == len(real)
+    assert store.get_state("sections_seq") == str(store.max_change_seq())
+    rows = store.sections_of([a.id for a in real])
+    assert set(rows) == {a.id for a in real}
+    weak = store.weak_labels()
+    assert weak and all(rows[a].weak == w for a, w in weak)
+    assert sum(store.section_counts().values()) == len(real)
+    # A row is replaced as a whole, countries included; the filters read the new one.
+    first = real[0]
+    store.put_sections(
+        [SectionRow(first.id, "sports", "model", 0.75, None, None, ("EG", "SA"), 2e9)],
+        (StateRow("sections_seq", "1"),),
+    )
+    assert store.sections_of([first.id])[first.id].countries == ("EG", "SA")
+    assert store.section_articles(section="sports", country="EG", limit=5)[0] == first.id
+    assert first.id not in store.section_articles(section="politics", limit=len(real))
+    assert store.section_counts([first.id]) == {"sports": 1}
+    assert store.model("sections") is None
+    body = bytes(range(256)) * 3
+    at = dt.datetime(2026, 12, 7, 6, 0, tzinfo=dt.UTC)
+    store.put_model(StoredModel("sections", body, 1234, at))
+    again = store_factory("main").model("sections")
+    assert again == StoredModel("sections", body, 1234, at)

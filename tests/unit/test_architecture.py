@@ -30,6 +30,7 @@ STAGES = (
     "extract",
     "text",
     "enrich",
+    "sections",
     "dedupe",
     "stories",
     "search",

@@ -59,6 +59,7 @@ def test_every_knowledge_file_is_read() -> None:
     }
     read |= {"months.tsv", "dateline-words.tsv", "outlets.toml", "agencies.toml"}
     read |= {"headline-labels.tsv", "plural-nouns.tsv", "platforms.txt"}
+    read |= {"sections.tsv", "section-signals.tsv", "countries.tsv"}
     assert set(KNOWLEDGE_FILES) - {"sources.opml"} == read
 
 
@@ -176,3 +177,11 @@ def test_headline_labels_and_plural_nouns() -> None:
         "{n} مقال",
     )
     assert "فيسبوك" in knowledge.word_list("platforms.txt")
+
+
+def test_section_and_country_tables_load_checked() -> None:
+    keys = [s.key for s in knowledge.sections()]
+    assert keys[:3] == ["politics", "economy", "sports"] and "opinion" in keys
+    assert {s.section for s in knowledge.section_signals()} <= set(keys)
+    codes = {w.text: w.code for w in knowledge.country_words() if w.kind == "country"}
+    assert codes["السعودية"] == "SA" and codes["الولايات المتحدة"] == "US"

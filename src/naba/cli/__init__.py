@@ -26,6 +26,7 @@ from naba.cli.fetch import fetch, watch
 from naba.cli.ingest import failures, ingest, reindex, stats
 from naba.cli.reader import demo, serve
 from naba.cli.search import search
+from naba.cli.sections import sections
 from naba.cli.sources import sources
 from naba.cli.stores import migrate, migrate_store
 from naba.cli.understand import entities, related, stories, story, understand
@@ -101,5 +102,6 @@ for _command in (
     tokens,
     saved_searches,
     alerts_group,
+    sections,
 ):
     main.add_command(_command)

@@ -23,6 +23,7 @@ from typing import Any, Self
 from naba.engine.index import SearchIndexProjection
 from naba.engine.ingest import IngestReport, store_items
 from naba.engine.progress import Progress
+from naba.engine.sections import SectionsReport, sections_after_understand, train_sections, update_sections
 from naba.engine.understand import STATE_UNDERSTAND_SEQ, UnderstandReport, understand
 from naba.errors import ConfigError, NabaError, SearchError
 from naba.search.base import SearchIndex
@@ -178,7 +179,21 @@ class Naba:
         """Duplicates, stories, threads, entities and keywords of the articles stored since the last run."""
         # Two runs at once would both cluster the same new articles; the second waits, then finds little.
         with lease_for(self.settings.db, "understand", "understanding run").hold():
-            return understand(self.store, self.settings, self.analyzer.name, progress)
+            report = understand(self.store, self.settings, self.analyzer.name, progress)
+            # Sections and countries of the new articles; the first model is trained (or retrained) when the
+            # publishers' weak labels call for it (naba.engine.sections).
+            report.sections = sections_after_understand(self.store, self.analyzer.name).as_dict()
+            return report
+
+    def train_sections(self, progress: Progress | None = None) -> SectionsReport:
+        """Fit the installation's section classifier on the weak labels and relabel every article."""
+        with lease_for(self.settings.db, "understand", "understanding run").hold():
+            return train_sections(self.store, self.analyzer.name, progress=progress)
+
+    def update_sections(self, progress: Progress | None = None) -> SectionsReport:
+        """Label the articles stored since the sections watermark (with the trained model, if any)."""
+        with lease_for(self.settings.db, "understand", "understanding run").hold():
+            return update_sections(self.store, progress=progress)
 
     # -- search ---------------------------------------------------------------------------------------
     def search(self, query: SearchQuery, *, highlight: bool = True) -> SearchResults:

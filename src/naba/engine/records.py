@@ -162,6 +162,43 @@ class EntityDetail:
     stories: tuple[StoryBrief, ...]
 
 
+# -- sections and countries -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SectionName:
+    """A section: its key (``sports``), and its Arabic and English names (``naba/data/sections.tsv``)."""
+
+    key: str
+    name_ar: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class SectionedArticle(ArticleBrief):
+    """An article in a section list: its section (``source``: publisher, model or none) and countries."""
+
+    section: str
+    source: str
+    countries: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionCount:
+    """How many stored articles a section has."""
+
+    section: SectionName
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    """The newest articles of a section and/or about a country (both optional), with every section's count."""
+
+    section: SectionName | None
+    country: str | None
+    articles: tuple[SectionedArticle, ...]
+    sections: tuple[SectionCount, ...]
+
+
 # -- one article ------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ArticleDetail:

@@ -88,6 +88,8 @@ class UnderstandReport:
     batches: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    # What the sections projection did after this run (naba.engine.sections.SectionsReport.as_dict).
+    sections: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +101,7 @@ class UnderstandReport:
             "thread_links": self.thread_links,
             "batches": self.batches,
             "seconds": round(self.seconds, 2),
+            **({"sections": self.sections} if self.sections else {}),
         }
 
 

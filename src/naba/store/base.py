@@ -472,8 +472,75 @@ class SourceStore(Protocol):
     def failed_items(self, source_id: int, limit: int = 20) -> list[SourceItem]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class SectionRow:
+    """An article's section (``source``: publisher | model | none), the publisher's weak label if any, and its
+    countries (ISO 3166-1 alpha-2, main first), as ``article_sections`` holds them."""
+
+    article: ArticleId
+    section: str
+    source: str
+    confidence: float
+    weak: str | None
+    weak_signal: str | None
+    countries: tuple[str, ...]
+    published_ts: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    """A model the installation trained, as the store keeps it."""
+
+    name: str
+    body: bytes
+    trained_on: int
+    trained_at: dt.datetime
+
+
+class SectionStore(Protocol):
+    """The sections projection (``engine/sections.py``): rows per article, the trained model, and the reads
+    behind the section and country filters."""
+
+    def put_sections(self, rows: Sequence[SectionRow], state: Sequence[StateRow] = ()) -> None:
+        """Write rows (replacing an article's earlier row and countries) and a watermark in one transaction."""
+        ...
+
+    def weak_labels(self) -> list[tuple[ArticleId, str]]:
+        """Every article with a publisher's weak label, and the label, in article order."""
+        ...
+
+    def sections_of(self, ids: Sequence[ArticleId]) -> dict[ArticleId, SectionRow]:
+        """The rows of these articles (those that have one)."""
+        ...
+
+    def section_counts(self, ids: Sequence[ArticleId] | None = None) -> dict[str, int]:
+        """Articles per section, over ``ids`` or over every article."""
+        ...
+
+    def section_articles(
+        self, *, section: str | None = None, country: str | None = None, limit: int = 50
+    ) -> list[ArticleId]:
+        """The newest articles of a section and/or about a country (any rank), newest first."""
+        ...
+
+    def put_model(self, model: StoredModel) -> None:
+        """Keep a trained model under its name (replacing the previous one)."""
+        ...
+
+    def model(self, name: str) -> StoredModel | None:
+        """The model kept under ``name``, if any."""
+        ...
+
+
 class Store(
-    ArticleLog, FailureLog, StateStore, UnderstandingWriter, UnderstandingReader, SourceStore, Protocol
+    ArticleLog,
+    FailureLog,
+    StateStore,
+    UnderstandingWriter,
+    UnderstandingReader,
+    SourceStore,
+    SectionStore,
+    Protocol,
 ):
     """A whole backend: every role, plus what the engine needs to open, report on and close it."""
 

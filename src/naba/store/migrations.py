@@ -282,4 +282,36 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX articles_by_latest ON articles(published_ts DESC, change_seq DESC);
     CREATE INDEX articles_by_publisher_latest ON articles(publisher, published_ts DESC, change_seq DESC)
     """,
+    # Sections and countries (naba.sections, naba.engine.sections): one row per article with its section, where
+    # the section came from (publisher | model | none), the publisher's weak label, and its countries (ISO
+    # 3166-1 alpha-2, main first; also one row per country for the filter); the installation's own trained
+    # section model (an .npz, base64).
+    10: """
+    CREATE TABLE article_sections (
+        article      TEXT PRIMARY KEY,
+        section      TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        confidence   REAL NOT NULL,
+        weak         TEXT,
+        weak_signal  TEXT,
+        countries    TEXT NOT NULL,        -- codes, main first, space-separated
+        published_ts REAL
+    );
+    CREATE INDEX article_sections_by_section ON article_sections(section, published_ts DESC);
+    CREATE INDEX article_sections_by_weak ON article_sections(weak);
+    CREATE TABLE article_countries (
+        article      TEXT NOT NULL,
+        country      TEXT NOT NULL,
+        rank         INTEGER NOT NULL,     -- 0 for the main country
+        published_ts REAL,
+        PRIMARY KEY (article, country)
+    );
+    CREATE INDEX article_countries_by_country ON article_countries(country, published_ts DESC);
+    CREATE TABLE section_models (
+        name       TEXT PRIMARY KEY,
+        trained_at TEXT NOT NULL,
+        trained_on INTEGER NOT NULL,
+        body       TEXT NOT NULL
+    )
+    """,
 }

@@ -34,6 +34,7 @@ from naba.store.base import PageKey, SourceCount, StoredArticle
 from naba.store.copy import TableCopy, TableShape
 from naba.store.migrations import MIGRATIONS
 from naba.store.pages import latest_page_where
+from naba.store.sections import SectionTables
 from naba.store.sources import SourceTables
 from naba.store.understanding import UnderstandingTables
 from naba.types import Article, ArticleId, Provenance, PublishedTime, StageFailure, StoreOutcome
@@ -82,7 +83,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(UnderstandingTables, SourceTables, AccessTables, TableCopy):
+class SQLiteStore(UnderstandingTables, SourceTables, AccessTables, SectionTables, TableCopy):
     """The :class:`naba.store.base.Store` on one SQLite file."""
 
     _db: sqlite3.Connection

@@ -30,6 +30,7 @@ from naba.store.pages import latest_page_where
 from naba.store.postgres.db import PgDatabase
 from naba.store.postgres.leases import application_name, lock_key
 from naba.store.postgres.schema import PG_MIGRATIONS
+from naba.store.sections import SectionTables
 from naba.store.sources import SOURCE_COLUMNS, SourceRow, SourceTables, source_from_row
 from naba.store.sqlite import article_from_doc, content_hash, published_timestamp
 from naba.store.sqlite import stored_from_row as _stored
@@ -59,7 +60,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class PostgresStore(UnderstandingTables, SourceTables, TableCopy):
+class PostgresStore(UnderstandingTables, SourceTables, SectionTables, TableCopy):
     """The :class:`naba.store.base.Store` on a PostgreSQL database (``postgresql://…``)."""
 
     _db: PgDatabase
