@@ -110,20 +110,22 @@ def mean(xs: Sequence[float]) -> float:
 
 
 # --- naba's own search (the system row) --------------------------------------------------------------------
-SystemSearch = Callable[[str], list[str]]
+# One query's results as a user gets them: each result's urls, the representative first, then the copies
+# folded under it (``also``). ``fold=False`` lists every copy as its own result.
+SystemSearch = Callable[..., list[list[str]]]
 
 
 def open_system(corpus: Path, db: str | None = None) -> tuple[SystemSearch | None, str]:
-    """Ingest the corpus into a fresh naba store (or into ``db``: a SQLite file or a ``postgresql://`` URL, where
-    what is already there stays unchanged); return (search(query) -> urls, note). None when unavailable."""
+    """Ingest and understand the corpus in a fresh naba store (or in ``db``: a SQLite file or a ``postgresql://``
+    URL, where what is already there stays unchanged and only what is not understood yet is understood);
+    return (search(query, fold=True) -> results' urls, note). None when unavailable."""
     try:
         from naba.config import load_settings
         from naba.engine.naba import Naba
+        from naba.engine.views import search_view
         from naba.store.backends import display
         from naba.types import SearchQuery
-    except (
-        Exception
-    ) as exc:  # naba.engine is being built in parallel: report, do not fail the analyzer rows
+    except Exception as exc:  # naba.engine is being built in parallel: report, do not fail the analyzer rows
         return None, f"unavailable ({type(exc).__name__}: {exc})"
     # Empty SaudiNewsNet records are reported by ingest; their warnings are not figures.
     logging.getLogger("naba").setLevel(logging.ERROR)
@@ -132,16 +134,25 @@ def open_system(corpus: Path, db: str | None = None) -> tuple[SystemSearch | Non
         naba = Naba.open(load_settings({"db": db or str(tmp / "naba.db")}, environ={}))
         t0 = time.perf_counter()
         naba.ingest([corpus])
-        note = f"ingest {time.perf_counter() - t0:.1f}s" + (f" into {display(db)}" if db else "")
+        t1 = time.perf_counter()
+        # Copies fold by the duplicate groups of `naba understand`, as in a reader's database.
+        naba.understand()
+        note = f"ingest {t1 - t0:.1f}s, understand {time.perf_counter() - t1:.1f}s" + (
+            f" in {display(db)}" if db else ""
+        )
     except Exception as exc:
         return None, f"unavailable ({type(exc).__name__}: {exc})"
 
-    def search(q: str) -> list[str]:
+    def search(q: str, fold: bool = True) -> list[list[str]]:
         # The query is the headline as plain words: its quotation marks are not naba's phrase operator.
         q = q.replace('"', " ").replace("“", " ").replace("”", " ")
         # 101: the query article itself may be among the hits and is removed by the caller.
-        res = naba.search(SearchQuery(text=q, limit=101), highlight=False)
-        return [h.article.url or "" for h in res.hits]
+        query = SearchQuery(text=q, limit=101)
+        if not fold:
+            return [[h.article.url or ""] for h in naba.search(query, highlight=False).hits]
+        # Folded as `naba search`, the API and the reader show results (views.search_view).
+        view = search_view(naba.store, naba.search, query)
+        return [[h.article.url or "", *(c.url or "" for c in h.also_from)] for h in view.hits]
 
     return search, note
 

@@ -97,9 +97,11 @@ def engine_rankings(engine: Engine, docs: list[Doc], queries: list[Query]) -> li
     ]
 
 
-def system_rankings(search: object, queries: list[Query]) -> list[list[str]]:
+def system_rankings(search: object, queries: list[Query], *, fold: bool = True) -> list[list[str]]:
+    """One url per result; the result holding the query article (its own copies folded with it) is the
+    query itself and is removed, as the query article is from the analyzer rows."""
     assert callable(search)
-    return [[u for u in search(q.title) if u != q.url][:100] for q in queries]
+    return [[r[0] for r in search(q.title, fold=fold) if q.url not in r][:100] for q in queries]
 
 
 def main() -> None:
@@ -108,7 +110,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--no-system", action="store_true", help="skip naba's own search (the system row)")
     ap.add_argument(
-        "--db", help="naba database for the system row: a SQLite file or postgresql:// URL (default: a fresh file)"
+        "--db",
+        help="naba database for the system row: a SQLite file or postgresql:// URL (default: a fresh file); "
+        "the corpus is ingested into it and understood where not yet (a database holding it is reused)",
     )
     ap.add_argument("--no-analyzers", action="store_true", help="only the system row (no bm25s analyzer rows)")
     args = ap.parse_args()
@@ -128,7 +132,9 @@ def main() -> None:
         system = {"system": note}
         if search is not None:
             system.update(score_rankings(queries, system_rankings(search, queries)))
-            print_table("System: naba search", {"naba-search": system}, KEYS)  # type: ignore[dict-item]
+            system["unfolded"] = score_rankings(queries, system_rankings(search, queries, fold=False))
+            table = {"naba-search": system, "naba-unfolded": system["unfolded"]}
+            print_table("System: naba search (copies folded; unfolded for reference)", table, KEYS)  # type: ignore[arg-type]
         else:
             print(f"\nSystem row: {note}")
     print(json.dumps({**system, "analyzers": rows}, ensure_ascii=False))

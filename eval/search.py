@@ -64,7 +64,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--no-system", action="store_true", help="skip naba's own search (the system row)")
     ap.add_argument(
-        "--db", help="naba database for the system row: a SQLite file or postgresql:// URL (default: a fresh file)"
+        "--db",
+        help="naba database for the system row: a SQLite file or postgresql:// URL (default: a fresh file); "
+        "the corpus is ingested into it and understood where not yet (a database holding it is reused)",
     )
     ap.add_argument("--no-analyzers", action="store_true", help="only the system row (no bm25s analyzer rows)")
     args = ap.parse_args()
@@ -85,8 +87,13 @@ def main() -> None:
         search, note = open_system(args.corpus, args.db)
         system = {"system": note}
         if search is not None:
-            system.update(score_rankings(queries, qrels, {qid: search(q) for qid, q in queries.items()}))
-            print_table("System: naba search", {"naba-search": system}, KEYS)  # type: ignore[dict-item]
+            # One url per result: copies of one text fold into one result, as the reader shows them.
+            rankings = {qid: [r[0] for r in search(q)] for qid, q in queries.items()}
+            system.update(score_rankings(queries, qrels, rankings))
+            unfolded = {qid: [r[0] for r in search(q, fold=False)] for qid, q in queries.items()}
+            system["unfolded"] = score_rankings(queries, qrels, unfolded)
+            table = {"naba-search": system, "naba-unfolded": system["unfolded"]}
+            print_table("System: naba search (copies folded; unfolded for reference)", table, KEYS)  # type: ignore[arg-type]
         else:
             print(f"\nSystem row: {note}")
     print(json.dumps({**system, "analyzers": rows}, ensure_ascii=False))

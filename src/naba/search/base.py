@@ -10,11 +10,24 @@ from naba.types import AnalyzedArticle, ArticleId, SearchQuery
 
 
 @dataclass(frozen=True, slots=True)
+class QueryWord:
+    """One free word of a query: its index terms (stem, root) and its normalized form (for proximity)."""
+
+    terms: tuple[str, ...]
+    form: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedQuery:
-    """A query after analysis: stemmed terms for BM25, and phrases as lists of normalized tokens."""
+    """A query after analysis: stemmed terms for BM25, and phrases as lists of normalized tokens.
+
+    ``words`` are the free words in order (function words dropped), for coverage and proximity evidence;
+    ``terms`` are all their terms, flat (BM25 and highlights).
+    """
 
     terms: tuple[str, ...]
     phrases: tuple[tuple[str, ...], ...]
+    words: tuple[QueryWord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +60,11 @@ class SearchIndex(Protocol):
     def clear(self) -> None: ...
 
     def search(self, parsed: ParsedQuery, query: SearchQuery) -> IndexResults: ...
+
+    def doc_freq(self, field: str, term: str) -> int:
+        """Documents whose ``field`` ("body": stems and roots; "body_phrase": normalized words) holds ``term``
+        (the spelling choice of query words)."""
+        ...
 
     def count(self) -> int: ...
 

@@ -299,6 +299,25 @@ class PostgresSearchIndex:
         }
         return outlets, days
 
+    def doc_freq(self, field: str, term: str) -> int:
+        """Documents whose ``field`` holds ``term`` (the spelling choice of query words): stems from
+        ``search_df``; a normalized word ("title_phrase"/"body_phrase") from the phrase vectors, which hold
+        title and body together, so both phrase fields count articles with the word in either."""
+        if field in ("title", "body"):
+            row = self._db.execute(
+                "SELECT df FROM search_df WHERE term = %s AND field = %s",
+                (term, TITLE if field == "title" else BODY),
+                raw=True,
+            ).fetchone()
+            return int(row[0]) if row else 0
+        lexeme = phrase_query([term])
+        if not lexeme:
+            return 0
+        row = self._db.execute(
+            "SELECT count(*) FROM search_docs WHERE phrases @@ %s::tsquery", (lexeme,), raw=True
+        ).fetchone()
+        return int(row[0])
+
     def _count(self, where: list[str], params: list[Any]) -> int:
         row = self._db.execute(
             f"SELECT count(*) FROM search_docs d WHERE {' AND '.join(where)}", params, raw=True

@@ -13,6 +13,7 @@ Fields: ``title``/``body`` hold stemmed, variant-folded terms (BM25, frequencies
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import shutil
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from typing import Any
 import tantivy
 
 from naba.errors import SearchError
-from naba.search.base import IndexHit, IndexResults, ParsedQuery
+from naba.search.base import IndexHit, IndexResults, ParsedQuery, QueryWord
 from naba.store.sqlite import published_timestamp
 from naba.types import AnalyzedArticle, ArticleId, SearchQuery
 
@@ -36,6 +37,17 @@ _WRITER_THREADS = 1
 _NO_DATE = 0
 # Outlets counted in a search's facets: more than the reader's source menu ever lists (~40 outlets).
 FACET_OUTLETS = 100
+
+# Evidence beyond BM25 of single terms, fitted by cross-validation over outlets and queries
+# (``scripts/fit_search.py``; figures in the README). Both scale with the query's own BM25 scores:
+# * coverage: a document holding every word of a multi-word query (any of each word's terms, title or body)
+#   gets the BM25 of those words again, times COVERAGE_WEIGHT — short queries stop ranking partial matches
+#   (one rare word repeated) above documents about all of the query;
+# * proximity: adjacent query words found within PROXIMITY_SLOP positions of each other in the title or the
+#   body (normalized, unstemmed tokens) add their phrase BM25 times PROXIMITY_WEIGHT.
+COVERAGE_WEIGHT: float = 0.5
+PROXIMITY_WEIGHT: float = 0.5
+PROXIMITY_SLOP: int = 2
 
 
 def _schema() -> tantivy.Schema:
@@ -53,10 +65,22 @@ def _schema() -> tantivy.Schema:
 class TantivyIndex:
     """A :class:`naba.search.base.SearchIndex` in a folder, for one analyzer preset."""
 
-    def __init__(self, path: str | Path, *, analyzer: str, title_boost: float) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        analyzer: str,
+        title_boost: float,
+        coverage_weight: float = COVERAGE_WEIGHT,
+        proximity_weight: float = PROXIMITY_WEIGHT,
+        proximity_slop: int = PROXIMITY_SLOP,
+    ) -> None:
         self.path = Path(path)
         self.analyzer = analyzer
         self.title_boost = title_boost
+        self.coverage_weight = coverage_weight
+        self.proximity_weight = proximity_weight
+        self.proximity_slop = proximity_slop
         self.path.mkdir(parents=True, exist_ok=True)
         self._schema = _schema()
         try:
@@ -159,6 +183,10 @@ class TantivyIndex:
         }
         return outlets, days
 
+    def doc_freq(self, field: str, term: str) -> int:
+        """Documents whose ``field`` holds ``term`` (the spelling choice of query words)."""
+        return int(self._index.searcher().doc_freq(field, term))
+
     def _build_query(self, parsed: ParsedQuery, query: SearchQuery) -> Any:
         must: list[tuple[Any, Any]] = []
         should = self._terms_query(parsed.terms)
@@ -170,6 +198,7 @@ class TantivyIndex:
             # With phrases present, the terms only rank; without them, at least one term must match.
             occur = tantivy.Occur.Should if must else tantivy.Occur.Must
             must.append((occur, should))
+            must.extend((tantivy.Occur.Should, q) for q in self._evidence(parsed.words))
         must.extend((tantivy.Occur.Must, f) for f in self._filters(query))
         return tantivy.Query.boolean_query(must)
 
@@ -180,6 +209,31 @@ class TantivyIndex:
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(title, self.title_boost)))
             clauses.append((tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "body", term)))
         return tantivy.Query.boolean_query(clauses) if clauses else None
+
+    def _evidence(self, words: Sequence[QueryWord]) -> list[Any]:
+        """Coverage and proximity clauses (see COVERAGE_WEIGHT) for a query of two words or more."""
+        words = [w for w in words if w.terms]
+        if len(words) < 2:
+            return []
+        found = []
+        if self.coverage_weight > 0:
+            every = [(tantivy.Occur.Must, self._terms_query(w.terms)) for w in words]
+            found.append(tantivy.Query.boost_query(tantivy.Query.boolean_query(every), self.coverage_weight))
+        if self.proximity_weight > 0:
+            pairs = dict.fromkeys((a.form, b.form) for a, b in itertools.pairwise(words) if a.form != b.form)
+            near = [
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.phrase_query(self._schema, f, list(pair), slop=self.proximity_slop),
+                )
+                for pair in pairs
+                for f in ("title_phrase", "body_phrase")
+            ]
+            if near:
+                found.append(
+                    tantivy.Query.boost_query(tantivy.Query.boolean_query(near), self.proximity_weight)
+                )
+        return found
 
     def _phrase_query(self, phrase: Sequence[str]) -> Any:
         if len(phrase) == 1:
