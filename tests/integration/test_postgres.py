@@ -68,6 +68,12 @@ def test_ingest_search_understand_and_reads_on_real_articles(pg_url: str, one_da
     publisher = found["hits"][0]["article"]["publisher"]
     filtered = run("search", "الأميركية", "--source", publisher, "--json", "--limit", "50", env=env)
     assert filtered["hits"] and {h["article"]["publisher"] for h in filtered["hits"]} == {publisher}
+    # Spelling as typed (ه for ة, no hamza seat) reads as the spelling PostgreSQL's frequencies know best.
+    for typed, correct in (("وزاره الصحه", "وزارة الصحة"), ("هييه", "هيئة")):
+        right = run("search", correct, "--json", "--limit", "10", env=env)
+        wrong = run("search", typed, "--json", "--limit", "10", env=env)
+        assert right["total"] > 0 and wrong["total"] == right["total"]
+        assert [h["article"]["id"] for h in wrong["hits"]] == [h["article"]["id"] for h in right["hits"]]
 
     understood = run("understand", "--json", env=env)
     assert understood["new"] == report["stored"] + report.get("embedded", 0) or understood["new"] > 1200

@@ -40,7 +40,11 @@ def test_retrieval_gate(window: Path) -> None:
     assert naba["mrr10"] >= RETRIEVAL_FLOORS["mrr10"] - EPSILON
     assert naba["hard_mrr10"] >= RETRIEVAL_FLOORS["hard_mrr10"] - EPSILON
     assert naba["ndcg10"] >= snowball["ndcg10"]
-    assert figures["mrr10"] >= RETRIEVAL_FLOORS["system_mrr10"] - EPSILON
+    # naba's search folds copies into one result: other write-ups of the story rise (hard MRR), and the
+    # query's own copies fold under it (the unfolded row keeps the plain figure).
+    assert figures["hard_mrr10"] >= RETRIEVAL_FLOORS["system_hard_mrr10"] - EPSILON
+    assert figures["hard_mrr10"] >= snowball["hard_mrr10"] + 0.02
+    assert figures["unfolded"]["mrr10"] >= RETRIEVAL_FLOORS["system_mrr10"] - EPSILON
 
 
 def test_text_pages_gate() -> None:
@@ -51,8 +55,14 @@ def test_text_pages_gate() -> None:
 
 
 # Measured on the gate window when pinned (eval/retrieval.py --corpus <the two days>): naba analyzer
-# MRR@10 0.9576, hard 0.6393; naba search 0.9596 (Snowball: 0.9487, hard 0.6298).
-RETRIEVAL_FLOORS = {"mrr10": 0.9576, "hard_mrr10": 0.6393, "system_mrr10": 0.9596}
+# MRR@10 0.9576, hard 0.6393; naba search, copies folded as views.search_view shows them, hard MRR@10 0.8440
+# (floor 0.840, below the measure); unfolded MRR@10 0.9596 (Snowball: 0.9487, hard 0.6298).
+RETRIEVAL_FLOORS = {
+    "mrr10": 0.9576,
+    "hard_mrr10": 0.6393,
+    "system_mrr10": 0.9596,
+    "system_hard_mrr10": 0.840,
+}
 
 
 # Measured on the dev window when pinned (eval/dedupe.py, eval/stories.py, eval/related.py): dup F1 0.9561,
