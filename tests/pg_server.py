@@ -73,6 +73,26 @@ class PgServer:
         self.created.append(name)
         return self.url(name)
 
+    def start_standby(self) -> PgServer:
+        """A hot standby of this cluster (``pg_basebackup -R``, streaming), started on a free port: a read
+        replica, as production runs them. Raises :class:`Unavailable` when it cannot start."""
+        folder = Path(tempfile.mkdtemp(prefix="naba-pg-standby-"))
+        if self.run_as:
+            user = pwd.getpwnam("postgres")
+            os.chown(folder, user.pw_uid, user.pw_gid)
+        data = folder / "data"
+        done = subprocess.run(
+            [*self.run_as, str(self.bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+             "postgres", "-D", str(data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise Unavailable(f"pg_basebackup failed: {done.stderr.strip()[-400:]}")
+        return _run_cluster(self.bindir, folder, self.run_as, "-c hot_standby=on")
+
     def stop(self) -> None:
         subprocess.run(
             [*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate",
@@ -108,11 +128,17 @@ def start() -> PgServer:
     if done.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         raise Unavailable(f"initdb failed: {done.stderr.strip()[-400:]}")
+    return _run_cluster(bindir, folder, run_as)
+
+
+def _run_cluster(bindir: Path, folder: Path, run_as: list[str], extra: str = "") -> PgServer:
+    """Start the cluster in ``folder``/data on a free loopback port."""
+    data = folder / "data"
     port = _free_port()
     options = (
         f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-        "-c full_page_writes=off -c max_connections=60 -c shared_buffers=64MB"
-    )
+        f"-c full_page_writes=off -c max_connections=60 -c shared_buffers=64MB {extra}"
+    ).strip()
     done = subprocess.run(
         [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w",
          "start"],

@@ -18,7 +18,8 @@
     │       ├── TooManyAttributesError  an attribute bomb (quadratic in libxml2)
     │       └── PageTimeoutError        the page used up its time budget
     ├── StoreError             the database refused an operation (schema, migration, integrity)
-    │   └── BusyError          another naba process holds what this one needs (the write lock, a lease)
+    │   ├── BusyError          another naba process holds what this one needs (the write lock, a lease)
+    │   └── ReadOnlyError      the database refuses writes (a hot standby, a read-only role or file)
     ├── SearchError            the index is missing, stale or the query is malformed
     ├── NotFoundError          no saved search, webhook or token with that id
     └── ApiError               an API request refused: its status, envelope code, detail and headers
@@ -148,6 +149,10 @@ class StoreError(NabaError):
 
 class BusyError(StoreError):
     pass
+
+
+class ReadOnlyError(StoreError):
+    http_status = 503  # this server cannot change anything: the primary (or a writable file) can
 
 
 class SearchError(NabaError):

@@ -1,5 +1,6 @@
 """The store contract (``naba.store.base``: ArticleLog, FailureLog, StateStore, UnderstandingWriter,
-UnderstandingReader, SourceStore, SectionStore) that every backend must pass, checked with real Arabic articles.
+UnderstandingReader, SourceStore, SectionStore; and ``naba.store.access.AccessStore``, the API's tables)
+that every backend must pass, checked with real Arabic articles.
 
 Each test takes ``store_factory``: ``open_store(name)`` opens a handle on the database ``name`` of the test
 (the same name twice gives two handles on one database, as two processes would have). A backend joins the
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from tests.conftest import CORPUS, need_shared
@@ -24,6 +27,7 @@ from naba.config import load_settings
 from naba.engine.sections import update_sections
 from naba.engine.understand import understand
 from naba.sources.files import read_inputs
+from naba.store.access import AccessStore
 from naba.store.base import SectionRow, StateRow, Store, StoredModel
 from naba.store.postgres import PostgresStore
 from naba.store.sources import ITEM_FAILED, ITEM_STORED, PollRecord, SourceItem
@@ -391,3 +395,122 @@ def test_sections_rows_filters_and_model(store_factory: OpenStore, real: list[Ar
     store.put_model(StoredModel("sections", body, 1234, at))
     again = store_factory("main").model("sections")
     assert again == StoredModel("sections", body, 1234, at)
+
+
+# -- AccessStore (the API's tables) ---------------------------------------------------------------------------
+def _access(store: Store) -> AccessStore:
+    return cast(AccessStore, store)
+
+
+def test_tokens_are_kept_by_digest_listed_and_revoked(store_factory: OpenStore) -> None:
+    first, second = _access(store_factory("main")), _access(store_factory("main"))
+    digest = hashlib.sha256(b"secret part").hexdigest()
+    made = first.add_token("محرر الأخبار", "write", digest)
+    other = first.add_token(None, "read", hashlib.sha256(b"other").hexdigest())
+    assert made.scope == "write" and made.name == "محرر الأخبار" and made.revoked_at is None
+    assert other.id > made.id and other.name is None
+    assert second.token_digest(made.id) == digest  # another handle (another process) sees it at once
+    assert second.token(made.id) == made and [t.id for t in second.tokens()] == [made.id, other.id]
+    assert second.revoke_token(made.id) and not first.revoke_token(made.id)  # only a live token is revoked
+    assert first.token_digest(made.id) is None and first.token_digest(other.id) is not None
+    revoked = first.token(made.id)
+    assert revoked is not None and revoked.revoked_at is not None
+    assert first.token(10_000) is None and first.token_digest(10_000) is None
+
+
+def test_saved_searches_round_trip_and_take_their_webhooks_along(store_factory: OpenStore) -> None:
+    access = _access(store_factory("main"))
+    saved = access.add_saved_search(
+        "ميزانية الدولة", "الميزانية العامة", ["aleqtisadiya", "alriyadh"], dt.date(2015, 8, 1), None
+    )
+    plain = access.add_saved_search("الأمطار", '"أمطار غزيرة"', [], None, dt.date(2015, 8, 11))
+    assert saved.sources == ("aleqtisadiya", "alriyadh") and saved.date_from == dt.date(2015, 8, 1)
+    assert saved.date_to is None and plain.query == '"أمطار غزيرة"' and plain.date_to == dt.date(2015, 8, 11)
+    assert access.saved_search(saved.id) == saved and access.saved_searches() == [saved, plain]
+    hook = access.add_webhook("https://hooks.example/a", "s" * 64, saved_search=saved.id, min_outlets=None,
+                              watermark=7)  # fmt: skip
+    big = access.add_webhook(
+        "https://hooks.example/b", "t" * 64, saved_search=None, min_outlets=3, watermark=0
+    )
+    assert hook.enabled is True and hook.watermark == 7 and hook.saved_search == saved.id
+    assert access.webhook(hook.id) == hook and access.webhooks() == [hook, big]
+    assert access.delete_saved_search(saved.id) and not access.delete_saved_search(saved.id)
+    assert access.saved_search(saved.id) is None and access.webhooks() == [big]
+    assert access.delete_webhook(big.id) and not access.delete_webhook(big.id) and access.webhooks() == []
+
+
+def test_deliveries_are_enqueued_once_per_key_and_their_attempts_logged(store_factory: OpenStore) -> None:
+    access = _access(store_factory("main"))
+    hook = access.add_webhook(
+        "https://hooks.example/a", "s" * 64, saved_search=None, min_outlets=2, watermark=0
+    )
+    payload = '{"event":"story.outlets","story":{"headline":"أمطار غزيرة على الرياض"}}'
+    at = T0.timestamp()
+    assert access.enqueue_deliveries(hook.id, 10, [("k1", payload), ("k2", payload)], at, since=0) == 2
+    assert access.webhook(hook.id).watermark == 10  # type: ignore[union-attr]
+    # The same key again (a rerun after a crash) is ignored; the watermark moves with what is new.
+    assert access.enqueue_deliveries(hook.id, 12, [("k2", payload), ("k3", payload)], at + 5, since=10) == 1
+    # Computed from a watermark another process has moved since: nothing is enqueued, nothing moves.
+    assert access.enqueue_deliveries(hook.id, 11, [("k4", payload)], at, since=0) == 0
+    assert access.webhook(hook.id).watermark == 12  # type: ignore[union-attr]
+    assert access.enqueue_deliveries(hook.id, None, [("k5", payload)], at + 1) == 1  # stories: no watermark
+    due = access.due_deliveries(at + 1)
+    assert [d.key for d in due] == ["k1", "k2", "k5"] and due[0].payload == payload
+    assert due[0].status == "pending" and due[0].attempts == 0 and due[0].delivered_at is None
+    assert access.next_delivery_ts() == at and [d.key for d in access.due_deliveries(at + 10, limit=2)] == [
+        "k1",
+        "k2",
+    ]
+    access.record_attempt(due[0].id, "delivered", 200, None, at + 2)
+    access.record_attempt(due[1].id, "pending", 503, "HTTP 503", at + 60)
+    access.record_attempt(due[1].id, "failed", 410, "HTTP 410", at + 61)
+    log = {d.key: d for d in access.deliveries(hook.id)}
+    assert log["k1"].status == "delivered" and log["k1"].delivered_at and log["k1"].last_status == 200
+    assert log["k2"].status == "failed" and log["k2"].attempts == 2 and log["k2"].last_error == "HTTP 410"
+    assert log["k2"].delivered_at is None
+    assert [d.key for d in access.deliveries(hook.id, limit=2)] == ["k5", "k3"]  # newest first
+    assert [d.key for d in access.due_deliveries(at + 100)] == ["k5", "k3"]  # by when they are due
+    other = access.add_webhook(
+        "https://hooks.example/b", "t" * 64, saved_search=None, min_outlets=5, watermark=0
+    )
+    assert access.deliveries(other.id) == [] and len(access.deliveries()) == 4
+    access.record_attempt(log["k3"].id, "delivered", 204, None, at)
+    access.record_attempt(log["k5"].id, "delivered", 204, None, at)
+    assert access.next_delivery_ts() is None and access.due_deliveries(at + 10_000) == []
+
+
+def test_two_collectors_from_one_watermark_enqueue_once(store_factory: OpenStore) -> None:
+    """Several processes collecting alerts at once (watch workers): one moves the watermark, the others
+    find it moved and enqueue nothing, so no article is announced twice under different keys."""
+    access = _access(store_factory("shared"))
+    hook = access.add_webhook(
+        "https://hooks.example/a", "s" * 64, saved_search=None, min_outlets=2, watermark=5
+    )
+    start = threading.Barrier(4)
+    added: dict[int, int] = {}
+    errors: list[BaseException] = []
+
+    def collect(worker: int) -> None:
+        try:
+            handle = _access(store_factory("shared"))
+            start.wait()
+            key = f"webhook-{hook.id}:articles:5-{20 + worker}:0"
+            added[worker] = handle.enqueue_deliveries(
+                hook.id, 20 + worker, [(key, "{}")], T0.timestamp(), since=5
+            )
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=collect, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and sorted(added.values()) == [0, 0, 0, 1]
+    winner = next(w for w, n in added.items() if n == 1)
+    assert [d.key for d in access.deliveries(hook.id)] == [f"webhook-{hook.id}:articles:5-{20 + winner}:0"]
+    assert access.webhook(hook.id).watermark == 20 + winner  # type: ignore[union-attr]
+
+
+def test_a_writable_database_takes_writes(store_factory: OpenStore) -> None:
+    assert store_factory("main").write_refusal() is None

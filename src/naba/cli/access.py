@@ -238,8 +238,10 @@ def alerts_run(settings: Settings, as_json: bool) -> None:
     async def fire() -> alerts.AlertReport:
         with open_engine(settings, wait=False) as naba:
             enqueued = alerts.collect(naba.store, naba.access, naba.search, naba.index_seq())
-            async with HttpClient(alerts.webhook_policy(settings)) as client:
-                report = await alerts.deliver(naba.access, client, settings)
+            # Waits while another process sends (a watch worker): then sends what is still due.
+            with alerts.sender_lease(settings).hold():
+                async with HttpClient(alerts.webhook_policy(settings)) as client:
+                    report = await alerts.deliver(naba.access, client, settings)
             report.enqueued = enqueued
             return report
 

@@ -18,8 +18,10 @@ from naba.config import Settings
 from naba.engine.naba import IndexFollower
 from naba.engine.sources import followed_sources, import_sources
 from naba.engine.watch import run_watch
-from naba.store.backends import is_url
+from naba.store.backends import display, is_url
 from naba.web.app import serve as serve_app
+
+log = logging.getLogger(__name__)
 
 DEMO_ITEMS_PER_SOURCE = 15
 DEMO_CONCURRENCY = 32
@@ -39,12 +41,23 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
     err.print(
         f"naba reader on http://{host or settings.host}:{port or settings.port}/  ({naba.store.count()} articles)"
     )
-    # Articles that `ingest` or `watch` store while the reader runs become searchable without a restart.
-    follower = IndexFollower(settings).start()
+    # Articles that `ingest` or `watch` store while the reader runs become searchable without a restart,
+    # unless this database refuses writes (a read replica, a read-only role): then the writers keep the index
+    # (on PostgreSQL it lives in the database, so a replica receives it), and the reader does not try.
+    refusal = run(naba.store.write_refusal)
+    follower = IndexFollower(settings).start() if refusal is None else None
+    if refusal is not None:
+        log.warning(
+            "%s refuses writes here (%s): serving what it holds; the search index is kept up by the writers "
+            "(ingest, watch) on the primary, and saved searches, tokens and webhooks are changed there",
+            display(settings.db),
+            refusal,
+        )
     try:
         serve_app(naba, host or settings.host, port or settings.port)
     finally:
-        follower.stop()
+        if follower is not None:
+            follower.stop()
 
 
 @click.command()

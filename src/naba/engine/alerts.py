@@ -8,13 +8,15 @@ Two steps, both safe to interrupt at any point:
    one delivery per :data:`ARTICLES_PER_DELIVERY` matches; a webhook for big stories enqueues one delivery per
    story of the latest day that has reached its ``min_outlets``. Each delivery has an idempotency key
    derived from what it is about (the webhook, the watermark range and part, or the story), inserted in the
-   same transaction that moves the watermark: running ``collect`` twice, or again after a crash, adds
-   nothing twice.
+   same transaction that moves the watermark, and only if the watermark is still the one the deliveries were
+   computed from: running ``collect`` twice, again after a crash, or in two processes at once (several
+   ``naba watch`` workers on PostgreSQL), adds nothing twice.
 2. :func:`deliver` POSTs the due deliveries, signed, one at a time, and records each outcome in its own
    transaction: a 2xx is ``delivered`` (never sent again), a 5xx, 408, 429, timeout or failed connection is
    retried with exponential backoff until ``webhook_max_attempts``, anything else (3xx, other 4xx, a target the
    SSRF guard refuses) fails at once. A process killed mid-POST sends that one delivery again, with the same
-   idempotency key: at-least-once, and the key lets the receiver drop the repeat.
+   idempotency key: at-least-once, and the key lets the receiver drop the repeat. One process at a time
+   sends (:func:`sender_lease`); another that fires meanwhile only collects.
 
 Signature: header ``X-Naba-Signature: t=<unix seconds>,v1=<hex>`` where ``<hex>`` is HMAC-SHA256 of
 ``f"{t}.{body}"`` (the raw body bytes) under the webhook's secret; ``X-Naba-Idempotency-Key`` carries the key.
@@ -32,6 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
+from urllib.parse import quote
 
 from naba.engine.naba import Naba
 from naba.engine.records import article_brief, to_json
@@ -39,7 +42,9 @@ from naba.engine.views import latest_day_start, story_briefs
 from naba.errors import ConfigError, FetchError, NabaError
 from naba.sources.http import FetchPolicy, HttpClient
 from naba.store.access import AccessStore, Delivery, Webhook
+from naba.store.backends import lease_for
 from naba.store.base import ArticleLog, UnderstandingReader
+from naba.store.leases import ExclusiveLease
 from naba.types import ArticleId, SearchQuery, SearchResults
 
 log = logging.getLogger(__name__)
@@ -53,10 +58,19 @@ IDS_PER_QUERY: Final = 1000
 STORIES_SCANNED: Final = 500
 MAX_BACKOFF_SECONDS: Final = 3600.0
 RETRY_STATUSES: Final = frozenset({408, 429}) | frozenset(range(500, 600))
+# Printable ASCII an idempotency key keeps as it is (everything a URL holds unescaped, and "%").
+KEY_SAFE: Final = "!#$%&'()*+,-./:;=?@[]_~"
 
 
 class AlertStore(ArticleLog, UnderstandingReader, Protocol):
     """What :func:`collect` reads of the articles and the understanding."""
+
+
+def header_safe(text: str) -> str:
+    """``text`` fit for an HTTP header (the idempotency key carries a story id, which is a URL that may hold
+    Arabic): non-ASCII and the characters no URL holds raw are percent-encoded; an ASCII URL stays as it is,
+    so keys made before this stay the same."""
+    return quote(text, safe=KEY_SAFE)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -151,7 +165,7 @@ def _collect_search(
             "articles": to_json(briefs[start : start + ARTICLES_PER_DELIVERY]),
         }
         deliveries.append((key, json.dumps(payload, ensure_ascii=False, separators=(",", ":"))))
-    return access.enqueue_deliveries(hook.id, upto, deliveries, at)
+    return access.enqueue_deliveries(hook.id, upto, deliveries, at, since=hook.watermark)
 
 
 def _collect_stories(store: AlertStore, access: AccessStore, hook: Webhook, at: float) -> int:
@@ -163,7 +177,7 @@ def _collect_stories(store: AlertStore, access: AccessStore, hook: Webhook, at: 
         if len(s.outlets) >= hook.min_outlets
     ]
     for story, brief in zip(big, story_briefs(store, big), strict=True):
-        key = f"webhook-{hook.id}:story:{story.id}"
+        key = f"webhook-{hook.id}:story:{header_safe(story.id)}"
         payload = {
             "event": "story.outlets",
             "idempotency_key": key,
@@ -252,6 +266,14 @@ async def _attempt(
         report.failed += 1
 
 
+def sender_lease(settings: Any) -> ExclusiveLease:
+    """The lease of the process that sends deliveries: one at a time per database, so several processes
+    firing alerts (``naba watch`` workers on PostgreSQL, ``naba ingest``, ``naba alerts run``) never POST the
+    same due delivery at once. A file lock beside a SQLite file, an advisory lock on PostgreSQL; the holder's
+    death frees it (a delivery it had in flight is sent again by the next sender, with the same key)."""
+    return lease_for(settings.db, "alerts", "webhook sender")
+
+
 async def fire(
     store: AlertStore,
     access: AccessStore,
@@ -275,10 +297,17 @@ async def fire_for(naba: Naba) -> AlertReport:
     delivery stays pending and is retried next time)."""
     try:
         access = naba.access
-    except ConfigError:  # a store without the API's tables (PostgreSQL, for now): no webhooks to fire
+    except ConfigError:  # a store that keeps no API tables: no webhooks to fire
         return AlertReport()
     try:
-        return await fire(naba.store, access, naba.search, naba.index_seq(), naba.settings)
+        if not access.webhooks():
+            return AlertReport()
+        with sender_lease(naba.settings).hold(wait=False) as sending:
+            if sending:
+                return await fire(naba.store, access, naba.search, naba.index_seq(), naba.settings)
+            # Another process is sending (a second watch worker, `naba alerts run`): enqueue what is new
+            # here; that process, or the next run, sends it.
+            return AlertReport(enqueued=collect(naba.store, access, naba.search, naba.index_seq()))
     except NabaError as exc:
         log.warning("alerts not sent this time: %s", exc)
         return AlertReport()

@@ -25,11 +25,11 @@ from naba.engine.ingest import IngestReport, store_items
 from naba.engine.progress import Progress
 from naba.engine.sections import SectionsReport, sections_after_understand, train_sections, update_sections
 from naba.engine.understand import STATE_UNDERSTAND_SEQ, UnderstandReport, understand
-from naba.errors import ConfigError, NabaError, SearchError
+from naba.errors import ConfigError, NabaError, ReadOnlyError, SearchError
 from naba.search.base import SearchIndex
 from naba.search.service import SearchService
 from naba.sources.locations import expand_locations, read_locations
-from naba.store.access import AccessStore
+from naba.store.access import AccessHandle, AccessStore
 from naba.store.backends import display, is_postgres, lease_for, open_store
 from naba.store.base import Store
 from naba.store.leases import ExclusiveLease
@@ -50,7 +50,7 @@ class Naba:
         index: SearchIndex | None = None,
         *,
         index_lease: ExclusiveLease | None = None,
-        access: AccessStore | Callable[[], SQLiteStore] | None = None,
+        access: AccessStore | Callable[[], AccessHandle] | None = None,
     ) -> None:
         """``index``: an open search index, else the tantivy folder of ``settings``, opened on first use;
         ``index_lease``: who may write it (else a lease file beside the folder); ``access``: the API's tables
@@ -60,7 +60,8 @@ class Naba:
         # Either the API's tables themselves, or how to open a writable connection to them on first use.
         self._access: AccessStore | None = None if callable(access) else access
         self._open_access = access if callable(access) else None
-        self._opened_access: SQLiteStore | None = None
+        self._opened_access: AccessHandle | None = None
+        self._access_lock = threading.Lock()
         self.analyzer = get_analyzer(settings.analyzer)
         self.search_index = SearchIndexProjection(
             settings, store, self.analyzer.name, index, lease=index_lease
@@ -78,7 +79,8 @@ class Naba:
 
         ``settings.db`` is a SQLite file or a ``postgresql://`` URL (:mod:`naba.store.backends`). On
         PostgreSQL the search projection lives in the same database (:mod:`naba.search.postgres`) and its
-        writer lease is an advisory lock; a read-only handle's sessions are read-only transactions."""
+        writer lease is an advisory lock; a read-only handle's sessions are read-only transactions. Both
+        stores keep the API's tables (:attr:`access`)."""
         store = open_store(settings.db, read_only=read_only)
         if is_postgres(settings.db):
             from naba.search.postgres import PostgresSearchIndex
@@ -88,8 +90,14 @@ class Naba:
             index = PostgresSearchIndex(
                 store.db, analyzer=settings.analyzer, title_boost=settings.title_boost
             )
+            # As on SQLite: a reader's sessions stay read-only; the API's rare writes get a small pool of
+            # their own on first use (on a read replica the server refuses them: a ReadOnlyError, 503).
             naba = cls(
-                settings, store, index, index_lease=lease_for(settings.db, "index", "search index writer")
+                settings,
+                store,
+                index,
+                index_lease=lease_for(settings.db, "index", "search index writer"),
+                access=(lambda: PostgresStore(settings.db, pool_size=2)) if read_only else store,
             )
         elif read_only:
             # The reader's connection stays read-only; the API's rare writes (a saved search, a token) get
@@ -105,9 +113,10 @@ class Naba:
     @property
     def access(self) -> AccessStore:
         """The API's tables: tokens, saved searches, webhooks and their deliveries."""
-        if self._access is None and self._open_access is not None:
-            self._opened_access = self._open_access()
-            self._access = self._opened_access
+        with self._access_lock:  # request handlers run on several threads: one handle, opened once
+            if self._access is None and self._open_access is not None:
+                self._opened_access = self._open_access()
+                self._access = self._opened_access
         if self._access is None:
             raise ConfigError("this store keeps no API tables (tokens, saved searches, webhooks) yet")
         return self._access
@@ -238,7 +247,9 @@ class IndexFollower:
 
     A thread with its own connection and index handle: every ``every`` seconds it indexes what was committed
     since the index's watermark, unless another process holds the index writer (which catches up itself).
-    The reader's own :class:`Naba` reloads its searcher when the watermark moves.
+    The reader's own :class:`Naba` reloads its searcher when the watermark moves. ``naba serve`` starts none
+    on a database that refuses writes (:meth:`naba.store.base.Store.write_refusal`); one that starts refusing
+    while it runs (a failover) stops it, with one line in the log.
     """
 
     def __init__(self, settings: Any, every: float = 5.0) -> None:
@@ -256,11 +267,18 @@ class IndexFollower:
         self._thread.join()
 
     def _run(self) -> None:
-        naba = Naba.open(self._settings, sync_index=False)
+        try:
+            naba = Naba.open(self._settings, sync_index=False)
+        except NabaError as exc:  # e.g. a writer's handle refused (a replica): said once, the reader serves on
+            log.warning("the search index is not followed here: %s", exc)
+            return
         try:
             while not self._stop.is_set():
                 try:
                     naba.sync_index(wait=False)
+                except ReadOnlyError as exc:  # the database turned read-only (a failover): said once, then left
+                    log.warning("the search index is no longer followed here: %s", exc)
+                    return
                 except NabaError as exc:  # logged and retried: a reader must keep serving
                     log.warning("catching up the search index failed: %s", exc)
                 self._stop.wait(self._every)

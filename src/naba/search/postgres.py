@@ -21,8 +21,9 @@ reaches PostgreSQL, exactly as for tantivy (the same versioned preset, the same 
   the phrase's own BM25); a phrase-only query ranks newest first.
   PostgreSQL keeps positions up to 16,383 and 256 per lexeme: a phrase past the 16,383rd token of a very long
   article is not found reliably.
-* Filters: publisher and the publication day range, on indexed columns; ``sort=date`` (newest first) and the
-  facets (matches per outlet and per UTC day) as the embedded engine gives them.
+* Filters: publisher and the publication day range, on indexed columns, and a set of ids (alerts);
+  ``sort=date`` (newest first) and the facets (matches per outlet and per UTC day) as the embedded engine
+  gives them.
 
 Writes happen only in the index writer (the projection's lease), so the frequency tables have one writer.
 """
@@ -230,6 +231,9 @@ class PostgresSearchIndex:
         if query.date_to:
             where.append("d.published < %s")
             params.append(_day_start(query.date_to + dt.timedelta(days=1)))
+        if query.ids:  # only these articles (alerts ask about what arrived since a webhook's watermark)
+            where.append("d.id = ANY(%s)")
+            params.append(list(query.ids))
         by_date = query.sort == "date"
         if terms and not by_date:
             w_title, w_body, avg_title, avg_body = self._weights(terms)

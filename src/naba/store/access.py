@@ -1,21 +1,27 @@
-"""The API's tables in the SQLite store: tokens (hashed), saved searches, webhooks and their delivery log.
+"""The API's tables: tokens (hashed), saved searches, webhooks and their delivery log.
 
-A mixin of :class:`naba.store.sqlite.SQLiteStore` (migration 7). Tokens are kept as the SHA-256 of their
-secret part only: the secret itself is shown once by ``naba tokens create`` and never stored. Webhook secrets
-are kept as they are (signing needs them). A delivery is written with its idempotency key (unique), in the
-same transaction that moves its webhook's watermark, so a process killed at any point either enqueued the
-alert or will enqueue it again with the same key, which the insert ignores: nothing is sent twice that was
-recorded as delivered. Every statement is parameterized.
+A mixin of both stores (migration 7): :class:`naba.store.sqlite.SQLiteStore` and
+:class:`naba.store.postgres.PostgresStore` run the same statements, written in the dialect both databases
+speak (``RETURNING id`` for new ids, ``ON CONFLICT (key) DO NOTHING`` for a repeated delivery) against
+:class:`~naba.store.sql.SqlConnection`. Tokens are kept as the SHA-256 of their secret part only: the secret
+itself is shown once by ``naba tokens create`` and never stored. Webhook secrets are kept as they are
+(signing needs them). A delivery is written with its idempotency key (unique), in the same transaction that
+moves its webhook's watermark, so a process killed at any point either enqueued the alert or will enqueue it
+again with the same key, which the insert ignores: nothing is sent twice that was recorded as delivered. The
+watermark moves only from the value the deliveries were computed from (compare and set), so two processes
+collecting at once (several ``naba watch`` workers on PostgreSQL) never enqueue the same articles twice under
+different keys. Every statement is parameterized.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
+
+from naba.store.sql import SqlConnection
 
 TokenScope = Literal["read", "write"]
 DeliveryStatus = Literal["pending", "delivered", "failed"]
@@ -94,14 +100,14 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _saved(row: sqlite3.Row) -> SavedSearch:
+def _saved(row: Any) -> SavedSearch:
     return SavedSearch(
         row["id"], row["name"], row["query"], tuple(json.loads(row["sources"])), _day(row["date_from"]),
         _day(row["date_to"]), row["created_at"],
     )  # fmt: skip
 
 
-def _hook(row: sqlite3.Row) -> Webhook:
+def _hook(row: Any) -> Webhook:
     data = dict(row)
     data["enabled"] = bool(data["enabled"])
     return Webhook(**data)
@@ -110,19 +116,24 @@ def _hook(row: sqlite3.Row) -> Webhook:
 class AccessTables:
     """Reads and writes of ``api_tokens``, ``saved_searches``, ``webhooks`` and ``webhook_deliveries``."""
 
-    _db: sqlite3.Connection
+    _db: SqlConnection
 
-    def _transaction(self) -> Any:  # provided by SQLiteStore
+    def _transaction(self) -> Any:  # provided by the store
         raise NotImplementedError
+
+    def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an ``INSERT … RETURNING id`` in a transaction; the new row's id."""
+        with self._transaction():
+            row = self._db.execute(sql, params).fetchone()
+        return int(row[0])
 
     # -- tokens ---------------------------------------------------------------------------------------
     def add_token(self, name: str | None, scope: TokenScope, digest: str) -> TokenRow:
-        with self._transaction():
-            cursor = self._db.execute(
-                "INSERT INTO api_tokens (name, scope, digest, created_at) VALUES (?, ?, ?, ?)",
-                (name, scope, digest, _now()),
-            )
-        found = self.token(int(cursor.lastrowid or 0))
+        new = self._insert_id(
+            "INSERT INTO api_tokens (name, scope, digest, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+            (name, scope, digest, _now()),
+        )
+        found = self.token(new)
         assert found is not None
         return found
 
@@ -151,7 +162,7 @@ class AccessTables:
             cursor = self._db.execute(
                 "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (_now(), token_id)
             )
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     # -- saved searches -------------------------------------------------------------------------------
     def add_saved_search(
@@ -162,14 +173,13 @@ class AccessTables:
         date_from: dt.date | None,
         date_to: dt.date | None,
     ) -> SavedSearch:
-        with self._transaction():
-            cursor = self._db.execute(
-                "INSERT INTO saved_searches (name, query, sources, date_from, date_to, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (name, query, json.dumps(list(sources), ensure_ascii=False),
-                 date_from.isoformat() if date_from else None, date_to.isoformat() if date_to else None, _now()),
-            )  # fmt: skip
-        found = self.saved_search(int(cursor.lastrowid or 0))
+        new = self._insert_id(
+            "INSERT INTO saved_searches (name, query, sources, date_from, date_to, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (name, query, json.dumps(list(sources), ensure_ascii=False),
+             date_from.isoformat() if date_from else None, date_to.isoformat() if date_to else None, _now()),
+        )  # fmt: skip
+        found = self.saved_search(new)
         assert found is not None
         return found
 
@@ -185,19 +195,18 @@ class AccessTables:
         with self._transaction():
             self._db.execute("DELETE FROM webhooks WHERE saved_search = ?", (search_id,))
             cursor = self._db.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     # -- webhooks -------------------------------------------------------------------------------------
     def add_webhook(
         self, url: str, secret: str, *, saved_search: int | None, min_outlets: int | None, watermark: int
     ) -> Webhook:
-        with self._transaction():
-            cursor = self._db.execute(
-                "INSERT INTO webhooks (url, secret, saved_search, min_outlets, watermark, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (url, secret, saved_search, min_outlets, watermark, _now()),
-            )
-        found = self.webhook(int(cursor.lastrowid or 0))
+        new = self._insert_id(
+            "INSERT INTO webhooks (url, secret, saved_search, min_outlets, watermark, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (url, secret, saved_search, min_outlets, watermark, _now()),
+        )
+        found = self.webhook(new)
         assert found is not None
         return found
 
@@ -211,25 +220,43 @@ class AccessTables:
     def delete_webhook(self, webhook_id: int) -> bool:
         with self._transaction():
             cursor = self._db.execute("DELETE FROM webhooks WHERE id = ?", (webhook_id,))
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     # -- deliveries -----------------------------------------------------------------------------------
     def enqueue_deliveries(
-        self, webhook_id: int, watermark: int | None, deliveries: Sequence[tuple[str, str]], at: float
+        self,
+        webhook_id: int,
+        watermark: int | None,
+        deliveries: Sequence[tuple[str, str]],
+        at: float,
+        *,
+        since: int | None = None,
     ) -> int:
         """Add (idempotency key, JSON body) deliveries (a key already enqueued is ignored) and move the
-        webhook's watermark, in one transaction. Returns how many were new."""
+        webhook's watermark to ``watermark`` (None: it stays), in one transaction. ``since``: the watermark
+        the deliveries were computed from; when another process moved it meanwhile, nothing is enqueued.
+        Returns how many were new."""
         added = 0
         with self._transaction():
+            if watermark is not None:
+                if since is None:
+                    self._db.execute(
+                        "UPDATE webhooks SET watermark = ? WHERE id = ?", (watermark, webhook_id)
+                    )
+                else:  # compare and set: the row lock (PostgreSQL) or the write lock (SQLite) orders collectors
+                    moved = self._db.execute(
+                        "UPDATE webhooks SET watermark = ? WHERE id = ? AND watermark = ?",
+                        (watermark, webhook_id, since),
+                    )
+                    if moved.rowcount == 0:
+                        return 0
             for key, payload in deliveries:
                 cursor = self._db.execute(
-                    "INSERT OR IGNORE INTO webhook_deliveries (webhook, key, payload, status, next_attempt_ts, "
-                    "created_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                    "INSERT INTO webhook_deliveries (webhook, key, payload, status, next_attempt_ts, created_at) "
+                    "VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING",
                     (webhook_id, key, payload, at, _now()),
                 )
-                added += cursor.rowcount
-            if watermark is not None:
-                self._db.execute("UPDATE webhooks SET watermark = ? WHERE id = ?", (watermark, webhook_id))
+                added += max(cursor.rowcount, 0)
         return added
 
     def due_deliveries(self, now: float, limit: int = 100) -> list[Delivery]:
@@ -257,9 +284,8 @@ class AccessTables:
         with self._transaction():
             self._db.execute(
                 "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status = ?, "
-                "last_error = ?, next_attempt_ts = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? END "
-                "WHERE id = ?",
-                (status, http_status, error, next_ts, status, _now(), delivery_id),
+                "last_error = ?, next_attempt_ts = ?, delivered_at = ? WHERE id = ?",
+                (status, http_status, error, next_ts, _now() if status == "delivered" else None, delivery_id),
             )
 
     def deliveries(self, webhook_id: int | None = None, limit: int = 100) -> list[Delivery]:
@@ -311,7 +337,13 @@ class AccessStore(Protocol):
     def delete_webhook(self, webhook_id: int) -> bool: ...
 
     def enqueue_deliveries(
-        self, webhook_id: int, watermark: int | None, deliveries: Sequence[tuple[str, str]], at: float
+        self,
+        webhook_id: int,
+        watermark: int | None,
+        deliveries: Sequence[tuple[str, str]],
+        at: float,
+        *,
+        since: int | None = None,
     ) -> int: ...
 
     def due_deliveries(self, now: float, limit: int = 100) -> list[Delivery]: ...
@@ -328,3 +360,9 @@ class AccessStore(Protocol):
     ) -> None: ...
 
     def deliveries(self, webhook_id: int | None = None, limit: int = 100) -> list[Delivery]: ...
+
+
+class AccessHandle(AccessStore, Protocol):
+    """The API's tables on a connection of their own, closed with it (a reader opens one for its writes)."""
+
+    def close(self) -> None: ...

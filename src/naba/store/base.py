@@ -548,4 +548,9 @@ class Store(
         """Rows per table, for ``naba stats``."""
         ...
 
+    def write_refusal(self) -> str | None:
+        """Why the database refuses this process's writes (a read replica, a read-only role, a file this
+        user may not write), or None when it takes them: a reader then does not try (``naba serve``)."""
+        ...
+
     def close(self) -> None: ...

@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from naba.article_json import article_from_json, article_to_json
-from naba.errors import BusyError, StoreError
+from naba.errors import BusyError, ReadOnlyError, StoreError
 from naba.store.access import AccessTables
 from naba.store.base import PageKey, SourceCount, StoredArticle
 from naba.store.copy import TableCopy, TableShape
@@ -167,6 +168,14 @@ class SQLiteStore(UnderstandingTables, SourceTables, AccessTables, SectionTables
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db, str(self.path))
+
+    def write_refusal(self) -> str | None:
+        """Why this user cannot write the file (SQLite also writes its folder: the WAL and lock files)."""
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            return f"{self.path} is not writable by this user"
+        if not os.access(self.path.parent, os.W_OK):
+            return f"the folder of {self.path} is not writable by this user"
+        return None
 
     def _max_seq(self) -> int:
         try:
@@ -435,6 +444,8 @@ class _Transaction:
                 self._db.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
+                if "readonly" in str(exc).lower():
+                    raise ReadOnlyError(f"{self._name} refuses writes here: {exc}") from exc
                 if not _is_busy(exc):
                     raise StoreError(f"{self._name}: {exc}") from exc
             waited = time.monotonic() - started

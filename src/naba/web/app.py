@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from naba.errors import ApiError
+from naba.errors import ApiError, ReadOnlyError
 from naba.web.api.docs import add_docs
 from naba.web.api.envelope import (
     api_error_envelope,
@@ -46,14 +46,17 @@ from naba.web.pages import (
     TZ_STATE,
     Renderer,
     build_router,
+    display_for,
+    href,
     make_environment,
     understanding_of,
 )
-from naba.web.saved_pages import build_saved_router
+from naba.web.saved_pages import READ_ONLY_MESSAGE, build_saved_router
 from naba.web.source_pages import build_source_router
 from naba.web.story_pages import build_story_router
 
 STATIC_DIR: Final = Path(__file__).parent / "static"
+READ_ONLY_HEADING: Final = "نسخة للقراءة فقط"
 DIGITS_COOKIE_MAX_AGE: Final = 365 * 24 * 3600
 # Smaller responses are sent as they are: compressing a few hundred bytes costs more than it saves.
 GZIP_MIN_BYTES: Final = 1024
@@ -106,6 +109,13 @@ def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
     async def refused(request: Request, exc: ApiError) -> Response:
         return api_error_envelope(exc)
 
+    @app.exception_handler(ReadOnlyError)
+    async def read_only(request: Request, exc: ReadOnlyError) -> Response:
+        # A change asked of a server on a read replica (or a role that may not write): 503, not a crash.
+        if wants_envelope(request):
+            return api_error_envelope(ApiError(503, exc.message))
+        return render.refusal(request, READ_ONLY_HEADING, READ_ONLY_MESSAGE, 503)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_envelope(request):
@@ -123,7 +133,12 @@ def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
     # Innermost first: the guard's 429 and 413 still get the security headers and gzip.
     settings = backend.settings
     limiter = RateLimiter(settings.api_rate_limit, settings.api_rate_burst)
-    app.add_middleware(ApiGuard, limiter=limiter, max_body=settings.api_max_body_bytes)
+    app.add_middleware(
+        ApiGuard,
+        limiter=limiter,
+        max_body=settings.api_max_body_bytes,
+        limited_page=lambda request, seconds: _too_many_searches(render, request, seconds),
+    )
     app.middleware("http")(_headers_and_digits)
     origins = [o.strip() for o in settings.api_cors_origins.split(",") if o.strip()]
     if origins:  # CORS is off unless origins are named: no Access-Control-* header at all by default
@@ -136,6 +151,17 @@ def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
         )
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     return app
+
+
+def _too_many_searches(render: Renderer, request: Request, seconds: int) -> Response:
+    """The reader's 429: the search page over the client's rate limit (the same buckets as the API's)."""
+    display = display_for(request)
+    message = (
+        "وصلت من جهازك عمليات بحث كثيرة في وقت قصير، فأوقفنا البحث مؤقتًا. "
+        f"أعد المحاولة بعد {display.num(seconds)} ث."
+    )
+    retry = href("/search", dict(request.query_params))
+    return render.refusal(request, "طلبات بحث كثيرة", message, 429, retry)
 
 
 async def _headers_and_digits(

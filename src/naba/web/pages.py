@@ -418,6 +418,22 @@ class Renderer:
         html = self._env.get_template(name).render(page)
         return HTMLResponse(html, status_code=status)
 
+    def refusal(
+        self, request: Request, heading: str, message: str, status: int, retry: str | None = None
+    ) -> HTMLResponse:
+        """A short Arabic page saying why the request is refused for now (``refused.html``). It reads nothing
+        from the store: a client refused for sending too much costs the database nothing."""
+        page = {
+            "display": display_for(request),
+            "q": request.query_params.get("q", "")[:MAX_QUERY_CHARS],  # kept in the search box, escaped
+            "understanding": None,
+            "feeds": (),
+            "heading": heading,
+            "message": message,
+            "retry_href": retry,
+        }
+        return HTMLResponse(self._env.get_template("refused.html").render(page), status_code=status)
+
 
 # --- routes ------------------------------------------------------------------------------------------
 

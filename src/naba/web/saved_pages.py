@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from naba.engine import access as engine_access
-from naba.errors import ApiError, NabaError
+from naba.errors import ApiError, NabaError, ReadOnlyError
 from naba.store.access import SavedSearch
 from naba.web.api.guard import require_token
 from naba.web.backend import ReaderBackend
@@ -25,6 +25,9 @@ from naba.web.feed_links import FeedLink, links
 from naba.web.pages import Renderer, href, publisher_label
 
 FORM_MAX_BYTES: Final = 16 * 1024
+READ_ONLY_MESSAGE: Final = (
+    "هذا الخادم يقرأ من نسخة للقراءة فقط من قاعدة البيانات، فلا يحفظ شيئًا: احفظ البحث من الخادم الرئيسي."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ def build_saved_router(backend: ReaderBackend, render: Renderer) -> APIRouter:
                 engine_access.save_search(backend.access, form.get("name", ""), form.get("q", ""), sources)
         except ApiError:
             return page(request, "يلزم رمز كتابة صالح (naba tokens create --scope write).", 401)
+        except ReadOnlyError:
+            return page(request, READ_ONLY_MESSAGE, 503)
         except (NabaError, ValueError) as exc:
             return page(request, f"تعذّر الحفظ: {exc}", 400)
         return RedirectResponse("/saved", status_code=303)

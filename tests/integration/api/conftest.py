@@ -3,10 +3,12 @@ session, served by the reader app (``create_app``) over it."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_support import Receiver
 from fastapi.testclient import TestClient
 from tests.conftest import CORPUS, need_shared
 
@@ -39,3 +41,14 @@ def day_naba(day_settings: Settings) -> Iterator[Naba]:
 def api(day_naba: Naba) -> Iterator[TestClient]:
     with TestClient(create_app(day_naba), raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    running = Receiver()
+    thread = threading.Thread(target=running.server.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.release.set()
+    running.server.shutdown()
+    running.server.server_close()

@@ -11,14 +11,11 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
+from api_support import Receiver
 from click.testing import CliRunner
 
 from naba.article_json import article_to_json
@@ -32,70 +29,6 @@ from naba.store.access import AccessStore
 from naba.types import SearchQuery
 
 SRC = Path(__file__).resolve().parents[3] / "src"
-
-
-@dataclasses.dataclass
-class Hit:
-    key: str
-    signature: str
-    body: bytes
-    answered: int | None  # None: the receiver never answered (hung)
-
-
-class Receiver:
-    """A loopback HTTP server recording every POST; ``plan`` gives the answer per attempt of a key:
-    an int status, "hang" (never answer) or "slow" (answer 200 after ``slow`` seconds)."""
-
-    def __init__(self) -> None:
-        self.hits: list[Hit] = []
-        self.plan: dict[str, list[int | str]] = {}
-        self.default: int | str = 200
-        self.slow = 3.0
-        self.lock = threading.Lock()
-        self.release = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                key = self.headers.get(alerts.IDEMPOTENCY_HEADER, "")
-                with receiver.lock:
-                    queue = receiver.plan.get(key, [])
-                    answer = queue.pop(0) if queue else receiver.default
-                    hit = Hit(key, self.headers.get(alerts.SIGNATURE_HEADER, ""), body, None)
-                    receiver.hits.append(hit)
-                if answer == "hang":
-                    receiver.release.wait(120)
-                    return
-                if answer == "slow":
-                    time.sleep(receiver.slow)
-                    answer = 200
-                assert isinstance(answer, int)
-                self.send_response(answer)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                hit.answered = answer
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def acknowledged(self) -> list[str]:
-        return [h.key for h in self.hits if h.answered is not None and 200 <= h.answered < 300]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    thread = threading.Thread(target=running.server.serve_forever, daemon=True)
-    thread.start()
-    yield running
-    running.release.set()
-    running.server.shutdown()
-    running.server.server_close()
 
 
 @pytest.fixture

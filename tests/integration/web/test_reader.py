@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -745,3 +745,25 @@ def test_every_page_says_how_far_understanding_got_while_it_runs(backend: FakeNa
         f"١ من {format(total).translate(str.maketrans('0123456789', '٠١٢٣٤٥٦٧٨٩'))}"
         in client.get("/", params={"digits": "arab"}).text
     )
+
+
+def test_the_search_page_shares_the_api_rate_limit_and_answers_an_arabic_429(backend: FakeNaba) -> None:
+    tight = replace(backend.settings, api_rate_limit=0.001, api_rate_burst=2)
+    limited = FakeNaba(backend.store, tight)
+    client = TestClient(create_app(limited))
+    assert [client.get("/search", params={"q": "الأمم"}).status_code for _ in range(2)] == [200, 200]
+    searched = len(limited.queries)
+    page = client.get("/search", params={"q": "الأمم", "source": "okaz", "digits": "latn"})
+    assert page.status_code == 429 and int(page.headers["retry-after"]) >= 1
+    assert len(limited.queries) == searched  # refused before any search ran
+    html = page.text
+    assert '<html lang="ar" dir="rtl">' in html and "طلبات بحث كثيرة" in html
+    assert f"أعد المحاولة بعد {int(page.headers['retry-after']):,} ث" in html  # Latin digits, as asked
+    assert "/search?" + urlencode({"q": "الأمم", "source": "okaz", "digits": "latn"}) in hrefs(html)
+    assert page.headers["content-security-policy"].endswith("frame-ancestors 'none'")
+    assert page.headers["content-type"].startswith("text/html")
+    hostile = client.get("/search", params={"q": SCRIPT})
+    assert hostile.status_code == 429 and SCRIPT not in hostile.text  # the query is echoed escaped only
+    assert client.get("/").status_code == 200  # other pages are not limited
+    api = client.get("/api/v1/stats")  # the same client's bucket: the API says so in its envelope
+    assert api.status_code == 429 and api.json()["error"]["code"] == "too_many_requests"

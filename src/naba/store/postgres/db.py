@@ -32,7 +32,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from naba.errors import StoreError
+from naba.errors import ReadOnlyError, StoreError
 from naba.store.urls import display as redact
 
 
@@ -218,6 +218,47 @@ def _with_null_order(sql: str) -> str:
     return "".join(out)
 
 
+# Tables the search index projection writes (``naba serve``'s follower, any index sync).
+PROJECTION_TABLES = ("search_docs", "search_postings", "search_df", "search_totals", "state")
+
+
+def store_error(exc: psycopg.Error) -> StoreError:
+    """A driver error as naba's: a write refused by a hot standby, a read-only session or a role without
+    the privilege is a :class:`ReadOnlyError` (the API answers 503), anything else a :class:`StoreError`."""
+    text = f"{exc.__class__.__name__}: {exc}".strip()
+    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.InsufficientPrivilege):
+        return ReadOnlyError(f"the database refuses writes here ({text}); make changes on the primary")
+    return StoreError(text)
+
+
+def write_refusal(url: str) -> str | None:
+    """Why the database at ``url`` refuses this naba's writes, or None when it takes them: a hot standby
+    (``pg_is_in_recovery()``), sessions read-only by default for this role or database
+    (``default_transaction_read_only``), or a role that may not write the search projection's tables.
+    Asked on a connection of its own, without the read-only option a reader's pool sets."""
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn:
+            row = conn.execute(
+                "SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only'), current_user"
+            ).fetchone()
+            assert row is not None
+            if row[0]:
+                return "a hot standby (read replica)"
+            if row[1] == "on":
+                return f"sessions of role {row[2]} are read-only by default (default_transaction_read_only)"
+            for table in PROJECTION_TABLES:
+                allowed = conn.execute(
+                    "SELECT to_regclass(%s) IS NULL OR (has_table_privilege(%s, 'INSERT') "
+                    "AND has_table_privilege(%s, 'UPDATE') AND has_table_privilege(%s, 'DELETE'))",
+                    (table, table, table, table),
+                ).fetchone()
+                if allowed is not None and not allowed[0]:
+                    return f"role {row[2]} may not write table {table}"
+    except psycopg.Error as exc:
+        raise store_error(exc) from exc
+    return None
+
+
 def _row_factory(cursor: Any) -> Any:
     names = {d.name: i for i, d in enumerate(cursor.description or ())}
 
@@ -294,12 +335,15 @@ class PgDatabase:
         if bound is not None:
             yield bound
             return
-        with self.pool.connection() as conn, conn.transaction():
-            self._bound.conn = conn
-            try:
-                yield conn
-            finally:
-                self._bound.conn = None
+        try:
+            with self.pool.connection() as conn, conn.transaction():
+                self._bound.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._bound.conn = None
+        except psycopg.Error as exc:  # a statement run on ``conn`` directly, or the commit itself
+            raise store_error(exc) from exc
 
     def execute(self, sql: str, params: Sequence[Any] = (), *, raw: bool = False) -> Result:
         """Run one statement (SQLite's dialect unless ``raw``) and fetch its rows."""
@@ -310,7 +354,7 @@ class PgDatabase:
                 rows = cur.fetchall() if cur.description is not None else []
                 return Result(rows, cur.rowcount)
         except psycopg.Error as exc:
-            raise StoreError(f"{exc.__class__.__name__}: {exc}".strip()) from exc
+            raise store_error(exc) from exc
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]] | Any, *, raw: bool = False) -> Result:
         text = sql if raw else self._translate(sql)
@@ -322,7 +366,7 @@ class PgDatabase:
                 cur.executemany(text, rows)
                 return Result([], cur.rowcount)
         except psycopg.Error as exc:
-            raise StoreError(f"{exc.__class__.__name__}: {exc}".strip()) from exc
+            raise store_error(exc) from exc
 
     def close(self) -> None:
         self.pool.close()

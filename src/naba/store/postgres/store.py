@@ -9,7 +9,8 @@
   under an advisory lock by ``naba migrate`` and by commands that write (``migrate=True``); a read never
   migrates, and a database behind this naba's schema says to run ``naba migrate``.
 * **The tables' queries** are the SQLite mixins' own (:class:`~naba.store.understanding.UnderstandingTables`,
-  :class:`~naba.store.sources.SourceTables`), run through :class:`~naba.store.postgres.db.PgDatabase`, which
+  :class:`~naba.store.sources.SourceTables`, and the API's :class:`~naba.store.access.AccessTables`: tokens,
+  saved searches, webhooks and deliveries), run through :class:`~naba.store.postgres.db.PgDatabase`, which
   translates their dialect; the few statements that do not translate are overridden here.
 """
 
@@ -23,11 +24,12 @@ from typing import Any
 
 from naba.article_json import article_to_json
 from naba.errors import StoreError
+from naba.store.access import AccessTables
 from naba.store.base import PageKey, SourceCount, StoredArticle, StoryRow
 from naba.store.copy import TableCopy, TableShape
 from naba.store.entities import ENTITY_POOL
 from naba.store.pages import latest_page_where
-from naba.store.postgres.db import PgDatabase
+from naba.store.postgres.db import PgDatabase, write_refusal
 from naba.store.postgres.leases import application_name, lock_key
 from naba.store.postgres.schema import PG_MIGRATIONS
 from naba.store.sections import SectionTables
@@ -60,7 +62,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class PostgresStore(UnderstandingTables, SourceTables, SectionTables, TableCopy):
+class PostgresStore(UnderstandingTables, SourceTables, SectionTables, AccessTables, TableCopy):
     """The :class:`naba.store.base.Store` on a PostgreSQL database (``postgresql://…``)."""
 
     _db: PgDatabase
@@ -138,6 +140,10 @@ class PostgresStore(UnderstandingTables, SourceTables, SectionTables, TableCopy)
 
     def _transaction(self) -> Any:
         return self._db.transaction()
+
+    def write_refusal(self) -> str | None:
+        """Why this server refuses writes (:func:`~naba.store.postgres.db.write_refusal`), or None."""
+        return write_refusal(self.url)
 
     # -- writes ---------------------------------------------------------------------------------------
     def put_many(self, articles: Sequence[Article], analyzer: str) -> list[StoreOutcome]:

@@ -2,7 +2,8 @@
 
     {"error": {"code": "not_found", "message": "…", "detail": …}}
 
-with the matching HTTP status (and ``Retry-After`` on a 429). ``code`` is a closed set (:data:`CODES`), so a
+with the matching HTTP status (and ``Retry-After`` on a 429; a 503 when the database refuses writes, as a read
+replica does). ``code`` is a closed set (:data:`CODES`), so a
 client branches on it, never on the wording of ``message``. Validation errors carry FastAPI's list of the
 offending fields as ``detail``; a 500 says nothing of the exception (it is logged with the path instead).
 """
@@ -36,6 +37,7 @@ ErrorCode = Literal[
     "unsupported_media_type",
     "too_many_requests",
     "internal_error",
+    "service_unavailable",
 ]
 CODES: Final[dict[int, ErrorCode]] = {
     400: "bad_request",
@@ -49,6 +51,7 @@ CODES: Final[dict[int, ErrorCode]] = {
     422: "invalid_request",
     429: "too_many_requests",
     500: "internal_error",
+    503: "service_unavailable",
 }
 # The prefixes whose errors are JSON envelopes; the reader's pages keep their Arabic HTML 404.
 ENVELOPE_PREFIXES: Final = ("/api/", "/feeds/")

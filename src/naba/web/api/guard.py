@@ -5,7 +5,9 @@
   Missing or unknown token: 401 with ``WWW-Authenticate: Bearer``; a read token where a write one is needed: 403.
 * **Rate limits** (:class:`RateLimiter`): a token bucket per client (its token id when it sends one, else
   its address): ``api_rate_burst`` requests at once, refilled at ``api_rate_limit`` per second. An empty
-  bucket is a 429 in the envelope with ``Retry-After`` (whole seconds) and ``detail.retry_after``.
+  bucket is a 429 in the envelope with ``Retry-After`` (whole seconds) and ``detail.retry_after``. The
+  reader's search page (:data:`LIMITED_PAGES`: it runs a query as the API's search does) draws on the same
+  buckets; there an empty bucket is the reader's Arabic 429 page, with the same ``Retry-After``.
 * **Body size**: a request body over ``api_max_body_bytes`` is a 413 in the envelope, whether it declares
   its length or streams it (a streamed one is read here up to the limit, then handed on).
 
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from fastapi import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from naba.engine.access import allows, verify_token
@@ -32,6 +35,8 @@ from naba.web.api.envelope import ENVELOPE_PREFIXES, envelope
 # Clients remembered by the rate limiter; the least recently seen is forgotten first (a full bucket again).
 MAX_CLIENTS: Final = 10_000
 BEARER: Final = "bearer "
+# The reader's pages that cost what an API search costs, limited by the same buckets.
+LIMITED_PAGES: Final = frozenset({"/search"})
 
 
 def presented_token(request_headers: Any) -> str | None:
@@ -105,11 +110,25 @@ class RateLimiter:
 class ApiGuard:
     """ASGI middleware: rate limit and body size limit on the API and feed paths (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, max_body: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: RateLimiter,
+        max_body: int,
+        limited_page: Callable[[Request, int], Response] | None = None,
+    ) -> None:
+        """``limited_page(request, seconds)``: the HTML answer when a :data:`LIMITED_PAGES` page is over the
+        limit (without it, those pages are not limited)."""
         self.app, self.limiter, self.max_body = app, limiter, max_body
+        self.limited_page = limited_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(ENVELOPE_PREFIXES):
+        path = str(scope.get("path", ""))
+        if scope["type"] == "http" and self.limited_page is not None and path in LIMITED_PAGES:
+            await self._page(scope, receive, send)
+            return
+        if scope["type"] != "http" or not path.startswith(ENVELOPE_PREFIXES):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -158,6 +177,19 @@ class ApiGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _page(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A limited HTML page: the client's bucket (by address: pages carry no token), else the 429 page."""
+        client = scope.get("client") or ("unknown", 0)
+        wait = self.limiter.take(client[0])
+        if wait <= 0:
+            await self.app(scope, receive, send)
+            return
+        seconds = max(1, math.ceil(wait))
+        assert self.limited_page is not None
+        response = self.limited_page(Request(scope), seconds)
+        response.headers["Retry-After"] = str(seconds)
+        await response(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"request body over {self.max_body} bytes"

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from naba.engine import access as engine_access
 from naba.engine import views
 from naba.engine.records import DeliveryView, SearchView, WebhookCreated, WebhookView
-from naba.errors import ApiError, NabaError, SearchError
+from naba.errors import ApiError, NabaError, ReadOnlyError, SearchError
 from naba.store.access import SavedSearch
 from naba.web.api.guard import require, write_guard
 from naba.web.api.reads import ERRORS, Limit
@@ -49,6 +49,8 @@ class WebhookIn(BaseModel):
 
 
 def engine_error(exc: NabaError) -> ApiError:
+    if isinstance(exc, ReadOnlyError):  # a read replica: the change belongs on the primary
+        return ApiError(503, exc.message)
     return ApiError(exc.http_status if 400 <= exc.http_status < 500 else 400, exc.message)
 
 
