@@ -299,6 +299,12 @@ def test_understanding_batches_round_trip(
         assert info is not None and info.kind == count.kind
         assert {a.article for a in store.entity_articles(count.canonical)} <= members
         assert store.entity_stories(count.canonical)
+    # Keyword weights in one read equal each article's own keywords; an unknown id has none.
+    ids = [a.id for a in real]
+    weights = store.keyword_weights([*ids, ArticleId("no-such-article")])
+    assert weights[ArticleId("no-such-article")] == {}
+    assert all(weights[i] == {k.key: k.score for k in store.article_keywords(i)} for i in ids)
+    assert sum(1 for i in ids if weights[i]) > len(ids) // 2
     mentioned = [a.id for a in real if store.article_entities(a.id)]
     assert mentioned and all(store.article_entities(i)[0].article == i for i in mentioned[:5])
     # The front page's reads: the span of publication times, a day's understood articles, names as written.

@@ -88,29 +88,29 @@ def stored_related(store: ViewStore, article_id: ArticleId, limit: int = 10) -> 
     mine = store.understanding(article_id)
     if mine is None:
         return []
-    words = _keyword_weights(store, article_id)
-    out: dict[ArticleId, tuple[RelatedArticle, float]] = {}
-
-    def add(other: ArticleUnderstanding, tier: float, reason: str) -> None:
-        score = tier + round(_cosine(words, _keyword_weights(store, other.article)), 4)
-        out[other.article] = (RelatedArticle(other.article, score, reason), _closeness(mine, other))
-
+    tiered: dict[ArticleId, tuple[ArticleUnderstanding, float, str]] = {}
     for other in store.story_articles(mine.story):
         if other.article != article_id:
             same_text = other.dup_group == mine.dup_group
-            add(other, TIER_COPY if same_text else TIER_STORY, "same text" if same_text else "same story")
+            tier, reason = (TIER_COPY, "same text") if same_text else (TIER_STORY, "same story")
+            tiered[other.article] = (other, tier, reason)
     for story in store.thread_of(mine.story):
         if story.id == mine.story:
             continue
         for other in store.story_articles(story.id):
-            if other.article not in out and other.article != article_id:
-                add(other, TIER_THREAD, development(mine.published_ts, other.published_ts))
-    ranked = sorted(out.values(), key=lambda pair: (-pair[0].score, -pair[1], pair[0].article))
+            if other.article not in tiered and other.article != article_id:
+                reason = development(mine.published_ts, other.published_ts)
+                tiered[other.article] = (other, TIER_THREAD, reason)
+    weights = store.keyword_weights([article_id, *tiered])  # one read for the whole list
+    scored = [
+        (
+            RelatedArticle(a, tier + round(_cosine(weights[article_id], weights[a]), 4), why),
+            _closeness(mine, o),
+        )
+        for a, (o, tier, why) in tiered.items()
+    ]
+    ranked = sorted(scored, key=lambda pair: (-pair[0].score, -pair[1], pair[0].article))
     return _with_articles(store, [related for related, _ in ranked[:limit]])
-
-
-def _keyword_weights(store: ViewStore, article_id: ArticleId) -> dict[str, float]:
-    return {k.key: k.score for k in store.article_keywords(article_id)}
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:

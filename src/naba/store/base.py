@@ -391,6 +391,10 @@ class UnderstandingReader(Protocol):
         """The keywords of an article, best first."""
         ...
 
+    def keyword_weights(self, article_ids: Sequence[ArticleId]) -> dict[ArticleId, dict[str, float]]:
+        """Each article's keyword weights (analyzer key -> score), in one read; {} for one without keywords."""
+        ...
+
     def story_entities(self, story_id: str, limit: int = 10) -> list[EntityCount]:
         """The top entities of a story (following redirects): most outlets, then articles, first."""
         ...

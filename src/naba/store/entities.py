@@ -35,6 +35,8 @@ STORY_TOP_KEYWORDS: Final = 10
 # Articles of one entity gathered for ranking and lists (newest first); bounds the entity page's queries.
 ENTITY_POOL: Final = 2000
 
+# Ids per IN (...) list: well below SQLite's bound-parameter limit.
+_KEYWORD_CHUNK: Final = 500
 _KINDS: Final[dict[str, EntityKindName]] = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}
 
 
@@ -171,6 +173,19 @@ class EntityTables:
             (article_id,),
         ).fetchall()
         return [KeywordRow(article_id, r[0], r[1], float(r[2]), int(r[3])) for r in rows]
+
+    def keyword_weights(self, article_ids: Sequence[ArticleId]) -> dict[ArticleId, dict[str, float]]:
+        weights: dict[ArticleId, dict[str, float]] = {a: {} for a in article_ids}
+        unique = list(weights)
+        for start in range(0, len(unique), _KEYWORD_CHUNK):
+            chunk = unique[start : start + _KEYWORD_CHUNK]
+            rows = self._db.execute(
+                f"SELECT article, key, score FROM article_keywords WHERE article IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            for r in rows:
+                weights[ArticleId(r[0])][r[1]] = float(r[2])
+        return weights
 
     def story_entities(self, story_id: str, limit: int = 10) -> list[EntityCount]:
         found = self.story(story_id)
