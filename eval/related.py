@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _stream import DEFAULT_CORPUS, DEFAULT_GOLD, GoldRow, load_stream, print_table
+from _stream import DEFAULT_CORPUS, DEFAULT_GOLD, GoldRow, load_gold, load_window, print_table
 
 from naba.config import load_settings
 from naba.engine.understand import understand
 from naba.engine.views import stored_related
 from naba.store.sqlite import SQLiteStore
 from naba.text.analyzer import DEFAULT_ANALYZER
-from naba.types import AnalyzedArticle, ArticleId
+from naba.types import Article, ArticleId
 
 KEYS = ("queries", "p_at_5", "first_right")
 CUT = 5
@@ -60,15 +60,15 @@ def score(rows: Sequence[GoldRow], lists: dict[str, list[str]]) -> dict[str, flo
     }
 
 
-def run_naba(stream: Sequence[AnalyzedArticle], rows: Sequence[GoldRow]) -> dict[str, list[str]]:
+def run_naba(articles: Sequence[Article], rows: Sequence[GoldRow]) -> dict[str, list[str]]:
     """Each labeled article's related list as the reader shows it, after ``naba understand`` over the window."""
     with tempfile.TemporaryDirectory(prefix="naba-related-") as tmp:
         db = Path(tmp) / "window.db"
         settings = load_settings({"db": str(db), "ingest_workers": 1}, environ={})
         store = SQLiteStore(db)
-        store.put_many([a.article for a in stream], "eval")
+        store.put_many(articles, "eval")  # analyzed once, by naba understand
         understand(store, settings, DEFAULT_ANALYZER)
-        url_of: dict[ArticleId, str] = {a.article.id: a.article.url or a.article.id for a in stream}
+        url_of: dict[ArticleId, str] = {a.id: a.url or a.id for a in articles}
         id_of = {v: k for k, v in url_of.items()}
         # Lists are cut generously: unlabeled items are skipped before the cut at 5.
         lists = {
@@ -88,9 +88,10 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    rows, stream = load_stream(args.gold, args.corpus)
-    naba = score(rows, run_naba(stream, rows))
-    print_table(f"Related: {len(stream)} articles streamed, {len(rows)} labeled", {"naba": naba}, KEYS)
+    rows = load_gold(args.gold)
+    articles = load_window(args.corpus, {r.day for r in rows})
+    naba = score(rows, run_naba(articles, rows))
+    print_table(f"Related: {len(articles)} articles streamed, {len(rows)} labeled", {"naba": naba}, KEYS)
     print(json.dumps(naba, ensure_ascii=False))
 
 
