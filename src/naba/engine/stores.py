@@ -13,12 +13,11 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol, cast
 
 from naba.engine.progress import Progress
 from naba.errors import StoreError
-from naba.store.backends import check_db, display, is_postgres, open_store
+from naba.store.backends import check_db, display, open_store
 from naba.store.base import Store
 from naba.store.copy import BOOKMARK, SKIPPED_TABLES, TableShape, TableSum
 
@@ -37,29 +36,11 @@ class MigrateReport:
 def migrate(db: str) -> MigrateReport:
     """Bring the schema of ``db`` to this naba's version (creating a SQLite file or the tables if needed)."""
     check_db(db)
-    if is_postgres(db):
-        from naba.store.postgres import PostgresStore
-
-        pg = PostgresStore(db, migrate=True)
-        try:
-            return MigrateReport(display(db), pg.migrated_from, pg.schema_version(), pg.migrated)
-        finally:
-            pg.close()
-    from naba.store.sqlite import SQLiteStore
-
-    before: set[int] = set()
-    if Path(db).exists():
-        reader = SQLiteStore(db, read_only=True)
-        try:
-            before = reader.applied_migrations()
-        finally:
-            reader.close()
-    store = SQLiteStore(db)
+    store = open_store(db)  # a writer's handle: it applies what the database lacks, and says what it did
     try:
-        now = store.applied_migrations()
+        return MigrateReport(display(db), store.migrated_from, store.schema_version(), store.migrated)
     finally:
         store.close()
-    return MigrateReport(db, max(before, default=0), max(now, default=0), sorted(now - before))
 
 
 # Rows per copied page (one transaction each on the target, with its bookmark).

@@ -548,6 +548,14 @@ class Store(
 ):
     """A whole backend: every role, plus what the engine needs to open, report on and close it."""
 
+    # What opening this handle found and did to the schema (``naba migrate`` reports them).
+    migrated_from: int  # the schema version it found
+    migrated: list[int]  # the migrations it applied
+
+    def schema_version(self) -> int:
+        """The highest migration the database has."""
+        ...
+
     def counts(self) -> dict[str, int]:
         """Rows per table, for ``naba stats``."""
         ...

@@ -92,6 +92,8 @@ class SQLiteStore(UnderstandingTables, SourceTables, AccessTables, SectionTables
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.migrated: list[int] = []  # what this handle applied, and the version it found (as on PostgreSQL)
+        self.migrated_from = 0
         try:
             self._db = self._connect()
         except sqlite3.Error as exc:
@@ -129,6 +131,7 @@ class SQLiteStore(UnderstandingTables, SourceTables, AccessTables, SectionTables
             done = self._applied_migrations()
         if done and max(done) > max(MIGRATIONS):
             raise StoreError(f"{self.path} has schema version {max(done)}, newer than this naba knows")
+        self.migrated_from = max(done, default=0)
         for number in sorted(set(MIGRATIONS) - done):
             with self._transaction():
                 # Another process opening the same new file may have applied it while this one waited.
@@ -139,6 +142,7 @@ class SQLiteStore(UnderstandingTables, SourceTables, AccessTables, SectionTables
                     if statement.strip():
                         self._db.execute(statement)
                 self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, _now()))
+            self.migrated.append(number)
 
     def _check_schema(self) -> None:
         """A read-only connection cannot migrate: a file behind this naba's schema is named, never half-read."""
@@ -148,8 +152,8 @@ class SQLiteStore(UnderstandingTables, SourceTables, AccessTables, SectionTables
             raise StoreError(f"{self.path} is not a naba database ({exc})") from exc
         if missing:
             raise StoreError(
-                f"{self.path} lacks schema migrations {sorted(missing)}: open it once with a command that writes "
-                "(e.g. `naba understand`) to bring it up to date"
+                f"{self.path} lacks schema migrations {sorted(missing)}: run `naba migrate` on it first "
+                "(as on PostgreSQL)"
             )
 
     def _applied_migrations(self) -> set[int]:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from tests.unit.store.test_sqlite import make_article
 
+from naba.engine.stores import migrate
 from naba.errors import StoreError
+from naba.store.migrations import MIGRATIONS
 from naba.store.sqlite import SQLiteStore
 
 
@@ -48,6 +50,21 @@ def test_a_reader_refuses_a_file_behind_the_schema(tmp_path: Path) -> None:
         )
     with pytest.raises(StoreError, match="lacks schema migrations"):
         SQLiteStore(db, read_only=True)
+
+
+def test_naba_migrate_brings_a_file_behind_the_schema_up_to_date(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    SQLiteStore(db).put_many([make_article(0)], "a")
+    latest = max(MIGRATIONS)
+    with sqlite3.connect(db) as raw:  # as a naba one migration older left it
+        for statement in MIGRATIONS[latest].split(";"):
+            if statement.strip().upper().startswith("CREATE INDEX"):
+                raw.execute("DROP INDEX " + statement.split("INDEX", 1)[1].split()[0])
+        raw.execute("DELETE FROM schema_migrations WHERE version = ?", (latest,))
+    report = migrate(str(db))
+    assert (report.before, report.after, report.applied) == (latest - 1, latest, [latest])
+    assert SQLiteStore(db, read_only=True).count() == 1
+    assert migrate(str(db)).applied == []  # idempotent
 
 
 def test_a_reader_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
