@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -52,14 +53,23 @@ def test_a_reader_refuses_a_file_behind_the_schema(tmp_path: Path) -> None:
         SQLiteStore(db, read_only=True)
 
 
+_CREATED = re.compile(
+    r"\s*CREATE\s+(?:UNIQUE\s+)?(?:VIRTUAL\s+)?(?P<kind>TABLE|INDEX|TRIGGER|VIEW)\s+(?:IF NOT EXISTS\s+)?(?P<name>\w+)",
+    re.IGNORECASE,
+)
+
+
 def test_naba_migrate_brings_a_file_behind_the_schema_up_to_date(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     SQLiteStore(db).put_many([make_article(0)], "a")
     latest = max(MIGRATIONS)
-    with sqlite3.connect(db) as raw:  # as a naba one migration older left it
-        for statement in MIGRATIONS[latest].split(";"):
-            if statement.strip().upper().startswith("CREATE INDEX"):
-                raw.execute("DROP INDEX " + statement.split("INDEX", 1)[1].split()[0])
+    with sqlite3.connect(db) as raw:  # as a naba one migration older left it: the latest one's objects undone
+        for statement in reversed([s for s in MIGRATIONS[latest].split(";") if s.strip()]):
+            created = _CREATED.match(statement)
+            assert created, (
+                f"the test cannot undo this statement of migration {latest}: {statement.strip()[:60]}"
+            )
+            raw.execute(f"DROP {created['kind']} {created['name']}")
         raw.execute("DELETE FROM schema_migrations WHERE version = ?", (latest,))
     report = migrate(str(db))
     assert (report.before, report.after, report.applied) == (latest - 1, latest, [latest])
