@@ -266,6 +266,10 @@ class IndexFollower:
         self._stop.set()
         self._thread.join()
 
+    def join(self) -> None:
+        """Wait for the thread to end by itself (it does when the database refuses its writes)."""
+        self._thread.join()
+
     def _run(self) -> None:
         try:
             naba = Naba.open(self._settings, sync_index=False)

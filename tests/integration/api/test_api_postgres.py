@@ -31,8 +31,10 @@ from naba.article_json import article_to_json
 from naba.cli import main
 from naba.config import load_settings
 from naba.engine import access, alerts
-from naba.engine.naba import Naba
+from naba.engine.naba import IndexFollower, Naba
 from naba.sources.files import read_inputs
+from naba.store.postgres import PostgresStore
+from naba.store.postgres.db import write_refusal
 from naba.types import Article, SearchQuery
 
 SRC = Path(__file__).resolve().parents[3] / "src"
@@ -298,6 +300,31 @@ def test_serve_on_a_role_that_may_not_write(pg_server: PgServer, tmp_path: Path)
     assert "catching up the search index failed" not in err, err
     with Naba.open(settings, sync_index=False, read_only=True) as naba:
         assert naba.stats()["index_lag"] == 10  # nothing was written meanwhile
+
+
+def test_a_follower_refused_says_so_once_and_stops(
+    pg_server: PgServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every way a server refuses writes is named; an index follower started anyway (a failover under a
+    running reader) logs one line and stops instead of failing every few seconds."""
+    db = pg_server.create_database("ro")
+    PostgresStore(db, migrate=True).close()  # not the CLI: its logging setup would drop caplog's handler
+    role = f"reader_{db.rsplit('_', 1)[1]}"  # generated here, never user input
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+    as_role = db.replace("postgres@", f"{role}@")
+    assert write_refusal(db) is None and write_refusal(as_role) is None  # this role may write
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(f"ALTER ROLE {role} SET default_transaction_read_only = on")
+    assert "read-only by default" in (write_refusal(as_role) or "") and write_refusal(db) is None
+    settings = load_settings({"db": as_role}, toml_path=Path("/nonexistent/naba.toml"), environ={})
+    follower = IndexFollower(settings, every=0.01).start()
+    follower.join()  # it ends on its own: nothing to retry
+    said = [r for r in caplog.records if r.name == "naba.engine.naba"]
+    assert (
+        len(said) == 1 and "not followed" in said[0].getMessage() and "refuses writes" in said[0].getMessage()
+    )
 
 
 @pytest.fixture(scope="module")
