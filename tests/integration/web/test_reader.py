@@ -762,8 +762,9 @@ def test_the_search_page_shares_the_api_rate_limit_and_answers_an_arabic_429(bac
     assert "/search?" + urlencode({"q": "الأمم", "source": "okaz", "digits": "latn"}) in hrefs(html)
     assert page.headers["content-security-policy"].endswith("frame-ancestors 'none'")
     assert page.headers["content-type"].startswith("text/html")
-    hostile = client.get("/search", params={"q": SCRIPT})
+    hostile = client.get("/search", params={"q": SCRIPT + "\u202eسد"})
     assert hostile.status_code == 429 and SCRIPT not in hostile.text  # the query is echoed escaped only
+    assert "\u202e" not in hostile.text and 'value="&lt;script&gt;' in hostile.text  # and without bidi controls
     assert client.get("/").status_code == 200  # other pages are not limited
     api = client.get("/api/v1/stats")  # the same client's bucket: the API says so in its envelope
     assert api.status_code == 429 and api.json()["error"]["code"] == "too_many_requests"
