@@ -395,6 +395,8 @@ def test_sections_rows_filters_and_model(store_factory: OpenStore, real: list[Ar
     assert store.section_articles(section="sports", country="EG", limit=5)[0] == first.id
     assert first.id not in store.section_articles(section="politics", limit=len(real))
     assert store.section_counts([first.id]) == {"sports": 1}
+    assert store.section_total(section="sports", country="EG") == 1
+    assert store.section_total() == len(real)
     assert store.model("sections") is None
     body = bytes(range(256)) * 3
     at = dt.datetime(2026, 12, 7, 6, 0, tzinfo=dt.UTC)

@@ -155,7 +155,9 @@ class Naba:
         ``warc_filter`` (:class:`naba.sources.warc.WarcFilter`) selects the records of WARC archives.
         """
         locations, failures = expand_locations(paths, folders=False)
-        items = read_locations(locations, max_input_bytes=self.settings.max_input_bytes, warc_filter=warc_filter)
+        items = read_locations(
+            locations, max_input_bytes=self.settings.max_input_bytes, warc_filter=warc_filter
+        )
         return self.ingest_items(itertools.chain(failures, items), progress)
 
     def ingest_items(

@@ -64,14 +64,26 @@ def sectioned(
     return tuple(out)
 
 
+def all_sections() -> tuple[SectionName, ...]:
+    """Every section, in the reader's tab order."""
+    return tuple(section_name(key) for key in section_names())
+
+
 def section_view(
-    store: SectionViewStore, *, section: str | None = None, country: str | None = None, limit: int = 50
+    store: SectionViewStore,
+    *,
+    section: str | None = None,
+    country: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> SectionView:
-    """The newest ``limit`` articles of ``section`` about ``country`` (either may be None) and every section's
-    count over the whole store."""
+    """The newest ``limit`` articles (from ``offset``) of ``section`` about ``country`` (either may be None)
+    and every section's count over the whole store."""
     name = section_name(section) if section is not None else None
     code = country_code(country) if country is not None else None
-    ids = store.section_articles(section=section, country=code, limit=max(1, min(limit, MAX_LIMIT)))
+    ids = store.section_articles(
+        section=section, country=code, limit=max(1, min(limit, MAX_LIMIT)), offset=max(0, offset)
+    )
     return SectionView(
         name, code, sectioned(store, ids, store.sections_of(ids)), _counts(store.section_counts())
     )

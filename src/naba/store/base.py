@@ -522,9 +522,13 @@ class SectionStore(Protocol):
         ...
 
     def section_articles(
-        self, *, section: str | None = None, country: str | None = None, limit: int = 50
+        self, *, section: str | None = None, country: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[ArticleId]:
-        """The newest articles of a section and/or about a country (any rank), newest first."""
+        """The newest articles of a section and/or about a country (any rank), newest first, from ``offset``."""
+        ...
+
+    def section_total(self, *, section: str | None = None, country: str | None = None) -> int:
+        """How many articles :meth:`section_articles` pages through."""
         ...
 
     def put_model(self, model: StoredModel) -> None:

@@ -105,10 +105,10 @@ class SectionTables:
             counts[row.section] = counts.get(row.section, 0) + 1
         return counts
 
-    def section_articles(
-        self, *, section: str | None = None, country: str | None = None, limit: int = 50
-    ) -> list[ArticleId]:
-        where, args = [], []
+    @staticmethod
+    def _filter(section: str | None, country: str | None) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        args: list[Any] = []
         if section is not None:
             where.append("s.section = ?")
             args.append(section)
@@ -117,13 +117,23 @@ class SectionTables:
                 "EXISTS (SELECT 1 FROM article_countries c WHERE c.article = s.article AND c.country = ?)"
             )
             args.append(country)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return (f"WHERE {' AND '.join(where)}" if where else ""), args
+
+    def section_articles(
+        self, *, section: str | None = None, country: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[ArticleId]:
+        clause, args = self._filter(section, country)
         rows = self._db.execute(
             f"SELECT s.article FROM article_sections s {clause} "
-            "ORDER BY s.published_ts IS NULL, s.published_ts DESC, s.article LIMIT ?",
-            [*args, limit],
+            "ORDER BY s.published_ts IS NULL, s.published_ts DESC, s.article LIMIT ? OFFSET ?",
+            [*args, limit, offset],
         ).fetchall()
         return [ArticleId(r[0]) for r in rows]
+
+    def section_total(self, *, section: str | None = None, country: str | None = None) -> int:
+        clause, args = self._filter(section, country)
+        row = self._db.execute(f"SELECT count(*) FROM article_sections s {clause}", args).fetchone()
+        return int(row[0])
 
     def put_model(self, model: StoredModel) -> None:
         with self._transaction():

@@ -52,6 +52,7 @@ from naba.web.pages import (
     understanding_of,
 )
 from naba.web.saved_pages import READ_ONLY_MESSAGE, build_saved_router
+from naba.web.section_pages import build_section_router
 from naba.web.source_pages import build_source_router
 from naba.web.story_pages import build_story_router
 
@@ -88,6 +89,7 @@ def create_app(backend: ReaderBackend) -> fastapi.FastAPI:
     app.include_router(build_story_router(backend, render))
     app.include_router(build_source_router(backend, render))
     app.include_router(build_saved_router(backend, render))
+    app.include_router(build_section_router(backend, render))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz")

@@ -6,12 +6,13 @@ from typing import Protocol
 
 from naba.config import Settings
 from naba.store.access import AccessStore
-from naba.store.base import ArticleLog, SourceStore, UnderstandingReader
+from naba.store.base import ArticleLog, SectionStore, SourceStore, UnderstandingReader
 from naba.types import SearchQuery, SearchResults
 
 
-class ReaderStore(ArticleLog, UnderstandingReader, SourceStore, Protocol):
-    """What the reader's pages need of a store: the articles, the understanding tables and the sources."""
+class ReaderStore(ArticleLog, UnderstandingReader, SourceStore, SectionStore, Protocol):
+    """What the reader's pages need of a store: the articles, the understanding tables, the sources and the
+    sections."""
 
 
 class ReaderBackend(Protocol):

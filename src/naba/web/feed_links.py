@@ -53,6 +53,9 @@ def feeds_for(path: str, query: Mapping[str, str]) -> tuple[FeedLink, ...]:
         return links("story", {"id": path.removeprefix("/story/")}, "القصة")
     if path.startswith("/entity/"):
         return links("entity", {"name": path.removeprefix("/entity/")}, "الكيان")
+    if path.startswith("/sections/"):
+        section = path.removeprefix("/sections/")
+        return links(f"sections/{section}", {"country": query.get("country", "")}, "القسم")
     if path.startswith("/saved/"):
         return links("saved", {"id": path.removeprefix("/saved/")}, "البحث المحفوظ")
     return ()

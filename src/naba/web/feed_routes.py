@@ -1,5 +1,5 @@
 """The feed endpoints: ``/feeds/{kind}.{atom|rss|json}`` for the latest articles, one outlet, a search (with
-its filters), a story, an entity and a saved search; each answers with an ETag and Last-Modified (and a 304
+its filters), a story, an entity, a saved search, and ``/feeds/sections/{section}.{fmt}`` for a section; each answers with an ETag and Last-Modified (and a 304
 when the client has it). Errors are the API's JSON envelope (:mod:`naba.web.api.envelope`)."""
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from naba.engine.section_views import section_view
 from naba.engine.views import saved_search_query
-from naba.errors import ApiError, SearchError
+from naba.errors import ApiError, InputError, SearchError
+from naba.sections import SECTION_KEYS
 from naba.store.base import StoredArticle
 from naba.types import ArticleId, SearchQuery
 from naba.web.api.guard import read_guard
@@ -156,6 +158,28 @@ def build_feed_router(backend: ReaderBackend) -> APIRouter:
         )
         stored = articles([h.article.id for h in hits])
         return answer(request, fmt, "saved", {"id": str(id)}, found.name, page, stored)
+
+    @router.get(
+        "/sections/{section}.{fmt}", summary="The latest articles of one section (optionally a country)"
+    )
+    def section(
+        request: Request,
+        section: str,
+        fmt: FeedFormat,
+        country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+    ) -> Response:
+        if section not in SECTION_KEYS:
+            raise ApiError(404, f"no section {section[:40]!r}; sections: {', '.join(SECTION_KEYS)}")
+        try:
+            view = section_view(backend.store, section=section, country=country, limit=FEED_ITEMS)
+        except InputError as exc:
+            raise ApiError(400, str(exc)) from None
+        assert view.section is not None
+        title = view.section.name_ar + (f" — {view.country}" if view.country else "")
+        params = {"country": view.country or ""}
+        page = href(f"/sections/{section}", params)
+        stored = articles([a.id for a in view.articles])
+        return answer(request, fmt, f"sections/{section}", params, title, page, stored)
 
     @router.get("/entity.{fmt}", summary="The latest articles mentioning one entity")
     def entity(

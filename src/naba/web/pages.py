@@ -38,6 +38,7 @@ from fastapi.responses import HTMLResponse
 from starlette.convertors import Convertor, register_url_convertor
 
 from naba.engine.records import Highlight, SearchHitView
+from naba.engine.section_views import all_sections
 from naba.engine.views import search_view
 from naba.errors import SearchError
 from naba.extract.headlines import lead_paragraph
@@ -376,7 +377,7 @@ def printable(value: object) -> object:
 def make_environment() -> jinja2.Environment:
     """Templates with autoescape on for every file, bidi controls removed from every printed value
     (:func:`printable`), and loud failures on a misspelt variable."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
         finalize=printable,
@@ -384,6 +385,8 @@ def make_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["section_tabs"] = all_sections()  # the section tabs under the page tabs (data/sections.tsv)
+    return env
 
 
 @dataclass(frozen=True, slots=True)

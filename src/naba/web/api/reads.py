@@ -22,12 +22,15 @@ from naba.engine.records import (
     EntityDetail,
     RelatedView,
     SearchView,
+    SectionView,
     SourceHealth,
     StatsView,
     StoriesView,
     StoryDetail,
 )
-from naba.errors import ApiError, CursorError, SearchError
+from naba.engine.section_views import section_view
+from naba.errors import ApiError, CursorError, InputError, SearchError
+from naba.sections import SECTION_KEYS
 from naba.store.base import EntityKindName
 from naba.types import ArticleId, SearchQuery, SearchSort
 from naba.web.api.envelope import ErrorEnvelope
@@ -37,6 +40,10 @@ from naba.web.backend import ReaderBackend
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, at most {MAX_PAGE_SIZE}.")]
 Day = Annotated[dt.date | None, Query(description="A day, YYYY-MM-DD (UTC).")]
+Country = Annotated[
+    str | None,
+    Query(min_length=2, max_length=2, description="Only articles about this country (ISO 3166-1 alpha-2)."),
+]
 Source = Annotated[
     str | None, Query(max_length=MAX_NAME_CHARS, description="Only this outlet (its publisher key).")
 ]
@@ -184,6 +191,31 @@ def build_read_router(backend: ReaderBackend) -> APIRouter:
         if found is None:
             raise not_found("entity with this name")
         return record_response(request, found)
+
+    @router.get(
+        "/sections",
+        response_model=SectionView,
+        summary="The newest articles about a country (or of every section), with each section's count",
+    )
+    def sections(request: Request, country: Country = None, limit: Limit = 20) -> Response:
+        try:
+            return record_response(request, section_view(backend.store, country=country, limit=limit))
+        except InputError as exc:
+            raise ApiError(400, str(exc)) from None
+
+    @router.get(
+        "/sections/{section}",
+        response_model=SectionView,
+        summary="The newest articles of one section (politics, economy, sports, …), optionally about a country",
+    )
+    def section(request: Request, section: str, country: Country = None, limit: Limit = 20) -> Response:
+        if section not in SECTION_KEYS:
+            raise not_found(f"section {section[:40]!r}; sections: {', '.join(SECTION_KEYS)}")
+        try:
+            view = section_view(backend.store, section=section, country=country, limit=limit)
+        except InputError as exc:
+            raise ApiError(400, str(exc)) from None
+        return record_response(request, view)
 
     @router.get("/sources", response_model=list[SourceHealth], summary="Followed sources and their health")
     def sources(request: Request) -> Response:
