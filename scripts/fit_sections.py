@@ -5,8 +5,8 @@ Usage: ``.venv/bin/python scripts/fit_sections.py [--corpus DIR] [--cache FILE]`
 No labeled article is read: the targets are what an installation has.
 
 * Classifier (``naba.sections.model``: ``C``, ``BODY_CHARS``): the weak section labels of the corpus
-  (``naba.sections.weak``), folds by outlet — each outlet's weakly labeled articles are held out and the model
-  trained on the other outlets' labels is scored on them (accuracy and macro-F1 against the publisher's label).
+  (``naba.sections.weak``), folds by outlet (:data:`OUTLET_FOLDS` groups of outlets) — each group's weakly
+  labeled articles are held out and the model trained on the other outlets' labels is scored on them (accuracy and macro-F1 against the publisher's label).
   Holding out a whole outlet is the case that matters: most outlets have no labels of their own.
 * Countries (``naba.sections.countries``: ``TITLE_WEIGHT``, ``HOME_PRIOR``, ``SECOND_SHARE``): the target is
   the country of the place in an article's dateline byline («عدن - رويترز» → YE), read with the byline left
@@ -38,8 +38,10 @@ from naba.sources.files import read_inputs  # noqa: E402
 from naba.text.analyzer import DEFAULT_ANALYZER, get_analyzer  # noqa: E402
 from naba.types import Article  # noqa: E402
 
-C_GRID = (1.0, 4.0, 8.0, 16.0, 32.0)
-BODY_GRID = (0, 600, 1500, 4000)
+C_GRID = (2.0, 8.0, 32.0)
+BODY_GRID = (1500,)  # 600 and 4000 were not run: the machine was shared and loaded (see the report)
+# Outlets are dealt into this many folds (largest first, round robin): every outlet is held out once.
+OUTLET_FOLDS = 4
 COUNTRY_GRID = [
     (title, prior, share)
     for title in (1.0, 2.0, 3.0, 5.0)
@@ -70,13 +72,16 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
 def outlet_folds(
     items: Sequence[tuple[str, list[str], str]], c: float
 ) -> tuple[float, float, dict[str, float]]:
-    """Leave-one-outlet-out accuracy and macro-F1 (pooled over the held-out predictions) for one C."""
+    """Outlet-fold accuracy and macro-F1 (pooled over the held-out predictions) for one C."""
     gold: list[str] = []
     pred: list[str] = []
     per: dict[str, float] = {}
-    for outlet in sorted({o for o, _, _ in items}):
-        train_items = [(d, y) for o, d, y in items if o != outlet]
-        test_items = [(d, y) for o, d, y in items if o == outlet]
+    sizes = Counter(o for o, _, _ in items)
+    fold_of = {o: i % OUTLET_FOLDS for i, (o, _) in enumerate(sizes.most_common())}
+    for fold in range(OUTLET_FOLDS):
+        outlet = ",".join(sorted(o for o, f in fold_of.items() if f == fold))
+        train_items = [(d, y) for o, d, y in items if fold_of[o] != fold]
+        test_items = [(d, y) for o, d, y in items if fold_of[o] == fold]
         if len({y for _, y in train_items}) < 2:
             continue
         model = train([d for d, _ in train_items], [y for _, y in train_items], DEFAULT_ANALYZER, c=c)
@@ -103,7 +108,7 @@ def fit_classifier(articles: Sequence[Article]) -> dict[str, Any]:
             items.append(
                 (a.publisher or "", title + analyzer.terms(a.body_text[:body]) if body else title, y)
             )
-        for c in C_GRID if body == 1500 else (8.0,):
+        for c in C_GRID:
             acc, f1, _ = outlet_folds(items, c)
             rows.append({"body_chars": body, "c": c, "acc": round(acc, 4), "macro_f1": round(f1, 4)})
             print(f"body={body:>5} C={c:>5}  acc={acc:.4f}  macro_f1={f1:.4f}", file=sys.stderr)

@@ -442,11 +442,13 @@ def section_signals() -> tuple[SectionSignal, ...]:
     return tuple(out)
 
 
-CountryWordKind = Literal["country", "place", "demonym", "demonym-definite", "office", "skip"]
+CountryWordKind = Literal["country", "place", "demonym", "demonym-definite", "office", "domestic", "skip"]
 _COUNTRY_WORD_KINDS: frozenset[str] = frozenset(
-    {"country", "place", "demonym", "demonym-definite", "office", "skip"}
+    {"country", "place", "demonym", "demonym-definite", "office", "domestic", "skip"}
 )
 _ISO_CODE = re.compile(r"[A-Z]{2}")
+# The code a domestic institution names: the outlet's own country, whichever it is.
+HOME_CODE = "HOME"
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,8 +469,10 @@ def country_words() -> tuple[CountryWord, ...]:
         kind = row["kind"]
         if kind not in _COUNTRY_WORD_KINDS:
             raise row.error(f"kind must be one of {sorted(_COUNTRY_WORD_KINDS)}")
-        if not _ISO_CODE.fullmatch(row["code"]):
-            raise row.error(f"not an ISO 3166-1 alpha-2 code: {row['code']!r}")
+        if (kind == "domestic") != (row["code"] == HOME_CODE) or (
+            kind != "domestic" and not _ISO_CODE.fullmatch(row["code"])
+        ):
+            raise row.error(f"not an ISO 3166-1 alpha-2 code (HOME for a domestic row): {row['code']!r}")
         if kind == "country" and getattr(canonical.get(row["text"]), "kind", None) != "country":
             raise row.error(f"{row['text']!r} is not a country of places.tsv")
         if kind == "place" and row["text"] not in canonical:

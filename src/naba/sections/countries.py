@@ -9,6 +9,9 @@ Contract
   «البيت الأبيض»), all from ``countries.tsv``.
 * Where the evidence is: the title counts :data:`WEIGHTS` ``title`` a mention, a place in the byline (the
   dateline: «جدة - واس», «عدن - رويترز») ``byline``, the opening :data:`BODY_CHARS` characters of the text 1.
+* A national or local institution named without a country (وزارة الصحة، أمانة جدة، الدفاع المدني; ``domestic``
+  rows of ``countries.tsv``) counts for the outlet's home country, but only when the article names no other
+  country: a Saudi paper's report on a ministry is about Saudi Arabia; «وزارة الداخلية الإسبانية» is not.
 * The outlet's home country and the credited wire agency's are weak priors (``home_prior``), added only when the text names some country:
   they break near-ties towards home, and never make a country on their own.
 * The main country has the highest score (ties: the first named); others follow when their score is at least
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from naba import knowledge
+from naba.knowledge import HOME_CODE
 from naba.text.normalize import fold_key
 from naba.types import Article
 
@@ -90,7 +94,7 @@ def lexicon() -> dict[tuple[str, ...], str]:
         if w.kind in ("demonym", "demonym-definite"):
             for form in _demonym_forms(fold_key(w.text), w.kind == "demonym-definite"):
                 out.setdefault((form,), w.code)
-        elif w.kind == "office":
+        elif w.kind in ("office", "domestic"):
             out[_keys(w.text)] = w.code
     return out
 
@@ -151,10 +155,16 @@ def countries_of(
     countries (weak priors)."""
     scores: dict[str, float] = {}
     order: dict[str, int] = {}
-    _add(scores, order, mentions(article.title), weights.title)
+    title, body = mentions(article.title), mentions(article.body_text[:BODY_CHARS])
+    _add(scores, order, (c for c in title if c != HOME_CODE), weights.title)
     for author in article.authors:
-        _add(scores, order, mentions(author), weights.byline)
-    _add(scores, order, mentions(article.body_text[:BODY_CHARS]), 1.0)
+        _add(scores, order, (c for c in mentions(author) if c != HOME_CODE), weights.byline)
+    _add(scores, order, (c for c in body if c != HOME_CODE), 1.0)
+    home = homes[0] if homes else None
+    # A domestic institution (وزارة، أمانة، الدفاع المدني) is the home country's only when no other country is named.
+    if home and set(scores) <= {home}:
+        _add(scores, order, (home for c in title if c == HOME_CODE), weights.title)
+        _add(scores, order, (home for c in body if c == HOME_CODE), 1.0)
     if scores:
         _add(scores, order, homes, weights.home_prior)
     return rank(scores, order, weights.second_share)

@@ -150,6 +150,8 @@ def pages(naba: Naba) -> dict[str, str]:
         "entity": entity_href(entity),
         "sources": "/sources",
         "source": f"/sources?source={source.id}",
+        "section": "/sections/politics",
+        "section by country": "/sections/politics?" + urlencode({"country": f"{C}SA{C}"}),
         "saved": "/saved?" + urlencode({"q": f"{C}حماس{C}", "source": f"{C}{PUBLISHERS[0]}"}),
         "not found": "/article/" + quote(f"{C}لا-يوجد{C}", safe=""),
     }
@@ -195,6 +197,8 @@ def test_every_html_route_is_covered(naba: Naba, pages: dict[str, str]) -> None:
         "entity",
         "sources",
         "source",
+        "section",
+        "section by country",
         "saved",
         "not found",
     ],

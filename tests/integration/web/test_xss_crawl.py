@@ -50,6 +50,7 @@ from test_reader import make_article
 from naba.article_json import article_to_json
 from naba.config import Settings, load_settings
 from naba.engine.naba import Naba
+from naba.sections import SECTION_KEYS
 from naba.store.base import EntityKindName, EntityMention, KeywordRow, UnderstandBatch
 from naba.store.sources import ITEM_FAILED, PollRecord, SourceItem
 from naba.types import Article, ArticleId, SourceSpec
@@ -551,6 +552,8 @@ def _content_pages(naba: Naba) -> list[tuple[str, str]]:
         *(("/story/{story_id}", story_href(s.id)) for s in store.stories(10_000)),
         *(("/entity/{name}", entity_href(e.canonical)) for e in store.top_entities(10_000)),
         ("/sources", "/sources"),
+        *(("/sections/{section}", f"/sections/{k}") for k in SECTION_KEYS),
+        ("/sections/{section}", "/sections/politics?country=SA"),
         *(("/sources", f"/sources?source={i}") for i in sorted(store.failed_item_counts())),
         *(("/sources", f"/sources?source={s.id}") for s in store.list_sources()[1:2]),  # no failed items
         ("/static/{path}", "/static/reader.css"),

@@ -22,7 +22,8 @@ def article(title: str, body: str = "", author: str = "", url: str = "http://exa
 
 
 def test_offices_demonyms_and_places_name_countries() -> None:
-    assert mentions("ولي العهد السعودي يستقبل وزير الخارجية الفرنسي") == ["SA", "FR"]
+    # «وزير» alone is a domestic institution: the home country's, when the article names no other (HOME).
+    assert mentions("ولي العهد السعودي يستقبل وزير الخارجية الفرنسي") == ["SA", "HOME", "FR"]
     assert mentions("خادم الحرمين الشريفين يتلقى اتصالاً من البيت الأبيض") == ["SA", "US"]
     # A city counts for its country (places.tsv's `in`), proclitics stripped: بالقاهرة → القاهرة → EG.
     assert mentions("انطلاق مؤتمر الشباب بالقاهرة") == ["EG"]
@@ -68,3 +69,11 @@ def test_home_countries_of_the_outlet_and_the_credited_agency() -> None:
         provenance=PROV,
     )
     assert home_countries(wam) == ("SA", "AE")
+
+
+def test_a_domestic_institution_is_the_home_countrys_unless_another_country_is_named() -> None:
+    local = article("وزارة التعليم تعلن موعد بدء العام الدراسي", "أكدت الوزارة جاهزية المدارس.")
+    assert countries_of(local, ("SA",)) == ("SA",)
+    assert countries_of(local, ()) == ()  # no outlet, no home: nothing
+    foreign = article("وزارة الداخلية الإسبانية توقف رجلا في مليلية", "أعلنت الوزارة توقيف رجل.")
+    assert countries_of(foreign, ("SA",))[0] == "ES"
