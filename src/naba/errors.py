@@ -21,6 +21,7 @@
     │   ├── BusyError          another naba process holds what this one needs (the write lock, a lease)
     │   └── ReadOnlyError      the database refuses writes (a hot standby, a read-only role or file)
     ├── SearchError            the index is missing, stale or the query is malformed
+    ├── TrainingUnavailable    a section model cannot be trained (no scikit-learn, or too few weak labels)
     ├── NotFoundError          no saved search, webhook or token with that id
     └── ApiError               an API request refused: its status, envelope code, detail and headers
 
@@ -157,6 +158,12 @@ class ReadOnlyError(StoreError):
 
 class SearchError(NabaError):
     http_status = 400
+
+
+class TrainingUnavailable(NabaError):
+    """Training needs scikit-learn (``pip install 'naba[sections]'``) or more weak labels than there are."""
+
+    http_status = 409
 
 
 class NotFoundError(NabaError):

@@ -21,8 +21,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Protocol
 
 from naba.engine.progress import Progress
+from naba.errors import TrainingUnavailable
 from naba.sections import label_article
-from naba.sections.model import SectionModel, TrainingUnavailable, section_terms, train
+from naba.sections.model import SectionModel, section_terms, train
 from naba.store.base import ArticleLog, SectionRow, SectionStore, StateRow, StateStore, StoredModel
 from naba.store.sqlite import published_timestamp
 from naba.types import ArticleId

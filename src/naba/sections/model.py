@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from naba.errors import NabaError
+from naba.errors import TrainingUnavailable
 from naba.text.analyzer import get_analyzer
 from naba.types import Article
 
@@ -37,10 +37,6 @@ MIN_DF: Final = 3
 # on weak labels (scripts/fit_sections.py; never on the labeled dev articles).
 C: Final = 8.0
 TITLE_MARK: Final = "t:"
-
-
-class TrainingUnavailable(NabaError):
-    """Training needs scikit-learn (``pip install 'naba[sections]'``) or more weak labels than there are."""
 
 
 def section_terms(article: Article, analyzer_name: str) -> list[str]:

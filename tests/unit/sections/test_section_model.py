@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from naba.errors import TrainingUnavailable
 from naba.extract.article import build_article
-from naba.sections.model import SectionModel, TrainingUnavailable, section_terms, train
+from naba.sections.model import SectionModel, section_terms, train
 from naba.text.analyzer import DEFAULT_ANALYZER
 from naba.types import Provenance
 
