@@ -49,6 +49,7 @@ from naba.enrich.ner_features import (  # noqa: E402
     document_context,
     read_newsfane,
     sentence_features,
+    set_feature_groups,
     spans,
     split_newsfane,
     stack_features,
@@ -315,8 +316,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.features is not None:
-        EXTRA.clear()
-        EXTRA.update(args.features)
+        set_feature_groups(set(args.features))
     train_part, _evaluation_split_never_used = split_newsfane(read_newsfane(args.data))
     started = time.time()
     if args.cv:

@@ -41,6 +41,7 @@ from naba.enrich.ner_features import (
     sentence_features,
     spans,
     stack_features,
+    with_stacked,
     word_forms,
 )
 from naba.enrich.ner_neural import TAGS as NEURAL_TAGS
@@ -252,30 +253,27 @@ class CrfEntityExtractor(_DocumentTagger):
 
         ``doc`` is :func:`naba.enrich.ner_features.document_context` of the sentence's whole text.
         """
-        stacked = self._stacked([tokens], doc)[0] if self._first is not None else None
-        return self._tag(tokens, doc, stacked).tags
+        features = [sentence_features(tokens, self._clusters, doc)]
+        if self._first is not None:
+            features = self._second_pass_features([tokens], features)
+        return self._tag(tokens, features[0]).tags
 
-    def _stacked(
-        self, sentences: Sequence[Sequence[str]], doc: Mapping[str, frozenset[str]] | None
+    def _second_pass_features(
+        self, sentences: Sequence[Sequence[str]], features: Sequence[list[list[str]]]
     ) -> list[list[list[str]]]:
-        """Second-pass attributes of every sentence from the first-pass model's output over the document."""
+        """Each sentence's features plus the second-pass attributes from the first-pass model's output over
+        the whole document."""
         assert self._first is not None
-        first: list[FirstPass] = []
         with self._lock:
-            for tokens in sentences:
-                feats = sentence_features(tokens, self._clusters, doc) if tokens else []
-                first.append(first_pass_output(self._first, feats) if tokens else [])
-        return stack_features(sentences, first)
+            first: list[FirstPass] = [
+                first_pass_output(self._first, feats) if feats else [] for feats in features
+            ]
+        stacked = stack_features(sentences, first)
+        return [with_stacked(feats, extra) for feats, extra in zip(features, stacked, strict=True)]
 
-    def _tag(
-        self,
-        tokens: Sequence[str],
-        doc: Mapping[str, frozenset[str]] | None,
-        stacked: Sequence[Sequence[str]] | None = None,
-    ) -> _Tagged:
+    def _tag(self, tokens: Sequence[str], features: Sequence[Sequence[str]]) -> _Tagged:
         if not tokens:
             return _Tagged([], [], [])
-        features = sentence_features(tokens, self._clusters, doc, stacked)
         with self._lock:  # a crfsuite tagger keeps the last sentence's lattice: one caller at a time
             tags = list(self._tagger.tag(features))
             entity_prob = [1.0 - self._tagger.marginal("O", i) for i in range(len(tokens))]
@@ -290,11 +288,12 @@ class CrfEntityExtractor(_DocumentTagger):
         """BIO tags of every sentence of one document: document context, the model and the rules per
         sentence, then confident names of the document tagged wherever the model nearly found them too."""
         doc = document_context(sentences)
-        if self._first is None:
-            return _propagate(sentences, [self._tag(tokens, doc) for tokens in sentences])
-        stacked = self._stacked(sentences, doc)
+        # Featured once: the second pass reads the first pass's features plus its own attributes.
+        features = [sentence_features(tokens, self._clusters, doc) if tokens else [] for tokens in sentences]
+        if self._first is not None:
+            features = self._second_pass_features(sentences, features)
         return _propagate(
-            sentences, [self._tag(tokens, doc, st) for tokens, st in zip(sentences, stacked, strict=True)]
+            sentences, [self._tag(tokens, feats) for tokens, feats in zip(sentences, features, strict=True)]
         )
 
 

@@ -243,13 +243,21 @@ def token_shape(token: str) -> str:
 
 def gazetteer_marks(tokens: Sequence[str]) -> list[str]:
     """BIO marks (``B-LOC``, ``I-ORG``, ``O``) of the longest gazetteer phrases over the article forms."""
+    return list(_gazetteer_marks(tuple(tokens)))
+
+
+# A document's sentences are marked three times (document context, then each CRF pass): remembered.
+@lru_cache(maxsize=4096)
+def _gazetteer_marks(tokens: tuple[str, ...]) -> tuple[str, ...]:
     forms = [word_forms(t)[1] for t in tokens]
     marks = ["O"] * len(tokens)
     i = 0
     while i < len(tokens):
         first = forms[i]
         bare = first[1:] if first[:1] in _CLITIC_LETTERS and len(first) > 3 else first  # لحماس -> حماس
-        for n in range(min(gz.MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
+        # Only the lengths some phrase starting with this word has are tried (most words start none).
+        longest = max(_PHRASE_WORDS.get(first, 0), _PHRASE_WORDS.get(bare, 0))
+        for n in range(min(longest, len(tokens) - i), 0, -1):
             rest = forms[i + 1 : i + n]
             kind = gz.PHRASES.get(" ".join([first, *rest])) or gz.PHRASES.get(" ".join([bare, *rest]))
             if kind:
@@ -258,7 +266,19 @@ def gazetteer_marks(tokens: Sequence[str]) -> list[str]:
                 break
         else:
             i += 1
-    return marks
+    return tuple(marks)
+
+
+def _phrase_words() -> dict[str, int]:
+    """Per first word of a gazetteer phrase, the most words a phrase starting with it has."""
+    longest: dict[str, int] = {}
+    for phrase in gz.PHRASES:
+        words = phrase.split(" ")
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
+_PHRASE_WORDS: Final = _phrase_words()
 
 
 def lexical_flags(article: str, core: str) -> list[str]:
@@ -280,9 +300,31 @@ def lexical_flags(article: str, core: str) -> list[str]:
     return flags
 
 
-def _token_features(token: str, gaz: str, clusters: Mapping[str, str]) -> list[str]:
+# A token's own features, remembered like _context_features (the cluster and stats passed as values).
+@lru_cache(maxsize=400_000)
+def _token_features(token: str, gaz: str, cluster: str, stats: str) -> tuple[str, ...]:
+    # The word "w=..." stays first: sentence_features reads it back for the bigram.
+    cluster = _two_levels(cluster)
+    feats = [*_word_features(token), "g=" + gaz, "k=" + cluster, "kc=" + cluster.split("/")[0]]
+    if "kmulti" in EXTRA:
+        parts = cluster.split("/")
+        feats.extend(f"k{i}=" + c for i, c in enumerate(parts[2:], 2))
+    if "stats" in EXTRA:
+        freq, art = stats.split("/")
+        feats.extend(("fq=" + freq, "ar=" + art, "fqar=" + stats))
+    return tuple(feats)
+
+
+@lru_cache(maxsize=4096)
+def _document_features(flags: frozenset[str]) -> tuple[str, ...]:
+    return tuple("d=" + f for f in sorted(flags))
+
+
+# The features of a token that depend on the token alone (the feature groups in EXTRA included: see
+# set_feature_groups), remembered: a word recurs across sentences, and each sentence is featured twice.
+@lru_cache(maxsize=200_000)
+def _word_features(token: str) -> tuple[str, ...]:
     norm, article, core, clitics = word_forms(token)
-    cluster = _two_levels(clusters.get(norm, clusters.get(article, "-")))
     feats = [
         "w=" + norm,
         "a=" + article,
@@ -296,22 +338,12 @@ def _token_features(token: str, gaz: str, clusters: Mapping[str, str]) -> list[s
         "x3=" + core[-3:],
         "sh=" + token_shape(token),
         "len=" + str(min(len(core), 8)),
-        "g=" + gaz,
-        "k=" + cluster,
-        "kc=" + cluster.split("/")[0],
         "art=" + str(article.startswith("ال")),
     ]
     feats.extend("f=" + f for f in lexical_flags(article, core))
     if "shape" in EXTRA:
         feats.extend(_name_shape(norm, article, core))
-    if "kmulti" in EXTRA:
-        parts = cluster.split("/")
-        feats.extend(f"k{i}=" + c for i, c in enumerate(parts[2:], 2))
-    if "stats" in EXTRA:
-        stats = clusters.get(STATS_PREFIX + core, "f0/a-")
-        freq, art = stats.split("/")
-        feats.extend(("fq=" + freq, "ar=" + art, "fqar=" + stats))
-    return feats
+    return tuple(feats)
 
 
 def _two_levels(cluster: str) -> str:
@@ -339,21 +371,40 @@ def _name_shape(norm: str, article: str, core: str) -> list[str]:
     return out
 
 
-def _context_features(offset: int, token: str, gaz: str, clusters: Mapping[str, str]) -> list[str]:
+def _cluster_and_stats(token: str, clusters: Mapping[str, str]) -> tuple[str, str]:
+    """A token's word cluster and, with the "stats" group, its frequency marks (what its features read from
+    ``clusters``)."""
     norm, article, core, _clitics = word_forms(token)
+    stats = clusters.get(STATS_PREFIX + core, "f0/a-") if "stats" in EXTRA else ""
+    return clusters.get(norm, clusters.get(article, "-")), stats
+
+
+# A window token's features for one offset, remembered: a word recurs, and each sentence is featured twice.
+# The cluster and stats are passed as values so that the cache never outlives a change of ``clusters``.
+@lru_cache(maxsize=400_000)
+def _context_features(offset: int, token: str, gaz: str, cluster: str, stats: str) -> tuple[str, ...]:
+    _norm, article, core, _clitics = word_forms(token)
     pre = f"{offset}:"
-    feats = [pre + "w=" + norm, pre + "c=" + core, pre + "g=" + gaz]
-    feats.append(pre + "k=" + _two_levels(clusters.get(norm, clusters.get(article, "-"))))
+    feats = [pre + "w=" + _norm, pre + "c=" + core, pre + "g=" + gaz, pre + "k=" + _two_levels(cluster)]
     feats.extend(pre + "f=" + f for f in lexical_flags(article, core))
     if abs(offset) == 1:
         feats.extend((pre + "x2=" + core[-2:], pre + "sh=" + token_shape(token)))
         if "shape" in EXTRA and article in _NAME_PARTICLES:
             feats.append(pre + "n=particle")
         if "stats" in EXTRA:
-            feats.append(pre + "fqar=" + clusters.get(STATS_PREFIX + core, "f0/a-"))
+            feats.append(pre + "fqar=" + stats)
         if "kmulti" in EXTRA:
-            feats.append(pre + "kc=" + clusters.get(norm, clusters.get(article, "-")).split("/")[0])
-    return feats
+            feats.append(pre + "kc=" + cluster.split("/")[0])
+    return tuple(feats)
+
+
+def set_feature_groups(groups: set[str]) -> None:
+    """Switch the optional feature groups (:data:`EXTRA`), forgetting the features remembered under the old ones."""
+    EXTRA.clear()
+    EXTRA.update(groups)
+    _word_features.cache_clear()
+    _token_features.cache_clear()
+    _context_features.cache_clear()
 
 
 def document_context(sentences: Sequence[Sequence[str]]) -> dict[str, frozenset[str]]:
@@ -444,6 +495,13 @@ def stack_features(sentences: Sequence[Sequence[str]], first: Sequence[FirstPass
     return out
 
 
+def with_stacked(features: Sequence[Sequence[str]], stacked: Sequence[Sequence[str]]) -> list[list[str]]:
+    """A sentence's first-pass features plus its second-pass attributes: the same attributes as
+    ``sentence_features(..., stacked=stacked)`` (a CRF reads a token's attributes as a bag, not a list), from
+    features already computed for the first pass."""
+    return [[*own, *extra] for own, extra in zip(features, stacked, strict=True)]
+
+
 def sentence_features(
     tokens: Sequence[str],
     clusters: Mapping[str, str],
@@ -454,20 +512,21 @@ def sentence_features(
     :func:`document_context` of the text the sentence belongs to, ``stacked`` the sentence's
     :func:`stack_features` for the second-pass model."""
     marks = gazetteer_marks(tokens)
-    own = [_token_features(t, g, clusters) for t, g in zip(tokens, marks, strict=True)]
+    looked_up = [_cluster_and_stats(t, clusters) for t in tokens]
+    own = [list(_token_features(t, g, *c)) for t, g, c in zip(tokens, marks, looked_up, strict=True)]
     if stacked:
         for feats, extra in zip(own, stacked, strict=True):
             feats.extend(extra)
     if doc:
         for feats, token in zip(own, tokens, strict=True):
-            feats.extend("d=" + f for f in sorted(doc.get(word_forms(token)[2], ())))
+            feats.extend(_document_features(doc.get(word_forms(token)[2], frozenset())))
     out: list[list[str]] = []
     for i in range(len(tokens)):
         feats = list(own[i])
         for off in _WINDOW:
             j = i + off
             if 0 <= j < len(tokens):
-                feats.extend(_context_features(off, tokens[j], marks[j], clusters))
+                feats.extend(_context_features(off, tokens[j], marks[j], *looked_up[j]))
             else:
                 feats.append(f"{off}:edge")
         prev_w = word_forms(tokens[i - 1])[0] if i else "^"
