@@ -11,7 +11,11 @@ measured on the publication times of a story's members; the shares are among sto
 articles. ``--out`` receives the ``--top`` largest stories with their members' titles (and the largest
 threads as timelines), for a person to read and count purity: the share of a story's articles that are about
 its main event. ``--cache`` keeps the analyzed corpus in a pickle between runs (a development convenience; the
-figures are the same without it).
+figures are the same without it). ``--links-out FILE`` writes a seeded sample of ``--links-sample`` thread
+links (both stories' titles, a blank verdict column) for a person to judge; ``--compare-threads`` runs a
+second thread linker over the same stories with the shared-anchor requirement flipped (on when the shipped
+linker has it off, and the other way round) and writes its sample to ``FILE.other.tsv``, its largest threads
+after the others and its figures as ``other_*`` lines.
 
 Last line: one JSON object with ``stories, stories_ge3, span_gt3d_share, span_gt7d_share,
 largest_story_span_days, largest_thread_stories, largest_thread_span_days``.
@@ -23,6 +27,7 @@ import argparse
 import datetime as dt
 import json
 import pickle
+import random
 import sqlite3
 import sys
 import time
@@ -38,7 +43,7 @@ from _stream import DEFAULT_CORPUS, MAX_INPUT_BYTES, _order_key
 
 from naba.engine.analysis import analyze_texts, to_analyzed
 from naba.sources.files import read_inputs
-from naba.stories import StoryStream
+from naba.stories import StoryStream, ThreadLink, ThreadLinker
 from naba.text.analyzer import DEFAULT_ANALYZER
 from naba.types import AnalyzedArticle, Article
 
@@ -65,6 +70,25 @@ class Member:
 class MonthState:
     stories: dict[str, list[Member]]
     threads: list[list[str]]  # each thread: its story ids
+    links: list[tuple[str, str, float]] | None = None  # (story, to, similarity), final story ids
+    other_threads: list[list[str]] | None = None  # --compare-threads: the other anchor rule
+    other_links: list[tuple[str, str, float]] | None = None
+
+
+class _Tee:
+    """The stream's thread linker, with a second linker fed the same touched stories (--compare-threads)."""
+
+    def __init__(self, main: ThreadLinker, other: ThreadLinker | None) -> None:
+        self.main, self.other = main, other
+        self.links: list[ThreadLink] = []
+        self.other_links: list[ThreadLink] = []
+
+    def link(self, touched: set[str]) -> list[ThreadLink]:
+        if self.other is not None:
+            self.other_links.extend(self.other.link(set(touched)))
+        links = self.main.link(touched)
+        self.links.extend(links)
+        return links
 
 
 def _analyze_chunk(texts: list[tuple[str, str]]) -> list[object]:
@@ -102,23 +126,44 @@ def _ts(article: Article) -> float:
     return 0.0
 
 
-def state_of_stream(stream: Sequence[AnalyzedArticle]) -> tuple[MonthState, float]:
+def _threads_of(linker: ThreadLinker, stories: dict[str, list[Member]]) -> list[list[str]]:
+    threads: dict[str, list[str]] = defaultdict(list)
+    for story in stories:
+        thread = linker.thread_of(story)
+        if thread is not None:
+            threads[thread].append(story)
+    return list(threads.values())
+
+
+def state_of_stream(stream: Sequence[AnalyzedArticle], compare: bool = False) -> tuple[MonthState, float]:
     engine = StoryStream()
+    main = engine.threads
+    other = (
+        ThreadLinker(engine.stories, main.threshold, require_anchor=not main.require_anchor)
+        if compare
+        else None
+    )
+    tee = _Tee(main, other)
+    engine.threads = tee  # type: ignore[assignment]
     started = time.perf_counter()
     for a in stream:
         engine.add(a)
     engine.flush()
     seconds = time.perf_counter() - started
+    engine.threads = main
     stories: dict[str, list[Member]] = defaultdict(list)
     for a in stream:
         story = engine.stories.story_of(a.article.id) or a.article.id
         stories[story].append(Member(a.article.title, a.article.publisher or "", _ts(a.article)))
-    threads: dict[str, list[str]] = defaultdict(list)
-    for story in stories:
-        thread = engine.threads.thread_of(story)
-        if thread is not None:
-            threads[thread].append(story)
-    return MonthState(dict(stories), list(threads.values())), seconds
+    resolve = engine.stories.resolve
+
+    def final(links: list[ThreadLink]) -> list[tuple[str, str, float]]:
+        return [(resolve(k.story) or k.story, resolve(k.to) or k.to, k.similarity) for k in links]
+
+    state = MonthState(dict(stories), _threads_of(main, stories), final(tee.links))
+    if other is not None:
+        state.other_threads, state.other_links = _threads_of(other, stories), final(tee.other_links)
+    return state, seconds
 
 
 def state_of_db(path: Path) -> MonthState:
@@ -196,6 +241,24 @@ def write_largest(state: MonthState, out: Path, top: int) -> None:
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_links(
+    stories: dict[str, list[Member]], links: Sequence[tuple[str, str, float]], out: Path, n: int
+) -> None:
+    """A seeded sample of links: one row per link, both stories' first titles, an empty verdict column."""
+    # Links whose two stories were merged later are no thread links any more: they are left out.
+    distinct = [k for k in links if k[0] != k[1]]
+    sample = random.Random(11).sample(distinct, min(n, len(distinct)))
+
+    def titles(story: str) -> str:
+        members = sorted(stories.get(story, []), key=lambda m: m.ts)
+        return " | ".join(f"{_when(m.ts)} {m.title}" for m in members[:3]) + f" ({len(members)})"
+
+    lines = ["# n\tsimilarity\tverdict (1 same matter, 0 not)\tstory\tlinked to"]
+    for i, (a, b, sim) in enumerate(sample, 1):
+        lines.append(f"{i}\t{sim}\t\t{titles(a)}\t{titles(b)}")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = ap.add_mutually_exclusive_group()
@@ -206,6 +269,9 @@ def main() -> None:
     ap.add_argument(
         "--cache", type=Path, default=None, help="pickle of the analyzed corpus (read or written)"
     )
+    ap.add_argument("--links-out", type=Path, default=None, help="a sample of thread links to judge (TSV)")
+    ap.add_argument("--links-sample", type=int, default=50)
+    ap.add_argument("--compare-threads", action="store_true", help="also link threads without anchors")
     args = ap.parse_args()
 
     extra: dict[str, float] = {}
@@ -215,11 +281,34 @@ def main() -> None:
         started = time.perf_counter()
         stream = load_corpus(args.corpus or DEFAULT_CORPUS, args.cache)
         extra["load_s"] = round(time.perf_counter() - started, 1)
-        state, seconds = state_of_stream(stream)
+        state, seconds = state_of_stream(stream, args.compare_threads)
         extra["articles"] = len(stream)
         extra["stream_s"] = round(seconds, 1)
     result = figures(state)
     write_largest(state, args.out, args.top)
+    if state.links is not None:
+        extra["thread_links"] = len(state.links)
+        if args.links_out is not None:
+            write_links(state.stories, state.links, args.links_out, args.links_sample)
+    if state.other_threads is not None and state.other_links is not None:
+        other = MonthState(state.stories, state.other_threads)
+        extra["other_thread_links"] = len(state.other_links)
+        extra["other_largest_thread_stories"] = figures(other)["largest_thread_stories"]
+        extra["other_largest_thread_span_days"] = figures(other)["largest_thread_span_days"]
+        with args.out.open("a", encoding="utf-8") as f:
+            f.write("\n# The other anchor rule (--compare-threads)\n")
+            for rank, thread in enumerate(sorted(other.threads, key=len, reverse=True)[:10], 1):
+                f.write(f"## thread {rank} ({len(thread)} stories)\n")
+                firsts = [min(state.stories[s], key=lambda m: m.ts) for s in thread if state.stories.get(s)]
+                for m in sorted(firsts, key=lambda m: m.ts)[:40]:
+                    f.write(f"  {_when(m.ts)}  {m.title}\n")
+        if args.links_out is not None:
+            write_links(
+                state.stories,
+                state.other_links,
+                args.links_out.with_suffix(".other.tsv"),
+                args.links_sample,
+            )
     print(f"Stories over the month ({args.db or args.corpus or DEFAULT_CORPUS}); largest in {args.out}")
     for key, value in {**result, **extra}.items():
         print(f"  {key:<26}{value}")

@@ -66,13 +66,14 @@ RETRIEVAL_FLOORS = {
 
 
 # Measured on the dev window when pinned (eval/dedupe.py, eval/stories.py, eval/related.py): dup F1 0.9561,
-# story B-cubed F1 0.9422, related P@5 0.9608. Each script streams the 2,657 articles of the window. The related
+# story B-cubed F1 0.9484, related P@5 0.9635. Each script streams the 2,657 articles of the window. The related
 # figure was re-pinned when eval/related.py began to score the stored lists users see (views.stored_related,
-# after naba understand over the window) instead of an in-memory finder no reader saw (0.972).
+# after naba understand over the window) instead of an in-memory finder no reader saw (0.972). Stories 0.9422 ->
+# 0.9484 and related 0.9608 -> 0.9635 with the member check fitted by cross-validation (eval/stories_cv.py).
 UNDERSTANDING_FLOORS = {
     "dedupe": ("dup_f1", 0.9561),
-    "stories": ("bcubed_f1", 0.9422),
-    "related": ("p_at_5", 0.9608),
+    "stories": ("bcubed_f1", 0.9484),
+    "related": ("p_at_5", 0.9635),
 }
 
 

@@ -53,6 +53,8 @@ _TABLES: Final = _story_keys()
 # in it; two governorates of one region disagree).
 PLACES: Final[dict[str, str]] = _TABLES[0]
 PARENT: Final[dict[str, str]] = _TABLES[1]
+# Canonical key -> kind (country, city, region, governorate) of every canonical place.
+KINDS: Final[dict[str, str]] = {fold_key(p.name): p.kind for p in knowledge.places() if not p.same_as}
 
 
 def specific(places: Iterable[str]) -> frozenset[str]:
