@@ -55,12 +55,12 @@ THREAD_NAMES: Final = 0.08
 # With the anchor required (ThreadLinker(require_anchor=True)), two stories alone may still link on the names
 # cosine; a link that makes a thread of more than THREAD_FREE_STORIES stories needs the shared anchor.
 # Measured over the month (eval/stories_month.py --compare-threads --links-out, 50 links each judged by reading,
-# eval/stories-threads/): names gate only 0.66 of links the same matter (31/47; largest thread 25 stories,
-# topic buckets: Libya, Eid hospital visits, municipal elections); anchor on every link 0.61 (28/46; links -68%,
-# largest thread 18 stories / 2.7 d); anchor to grow past 2 stories 0.64 (32/50; links -31%, largest 20). On the
-# dev window eval/related.py P@5: names gate 0.9635, anchor to grow 0.9396, anchor on every link 0.9224 (gold
-# threads of one matter name it in other words). Neither raises link precision beyond the noise of a 50-link
-# sample and both cost related lists, so the anchor ships off (THREAD_REQUIRE_ANCHOR).
+# eval/stories-threads/): names gate only 0.66 and 0.46 of links the same matter in two runs (31/47, 23/50;
+# largest thread 25 stories, topic buckets: Libya, Eid hospital visits, municipal elections); anchor on every
+# link 0.61 (28/46; links -68%, largest thread 18 stories / 2.7 d); anchor to grow past 2 stories 0.64 (32/50;
+# links -31%, largest 20). Pooled 0.63 against 0.56: within two standard errors. On the dev window
+# eval/related.py P@5: names gate 0.9635, anchor to grow 0.9396, anchor on every link 0.9224 (gold threads of
+# one matter name it in other words). The related lists pay for an uncertain gain, so the anchor ships off.
 THREAD_FREE_STORIES: Final = 2
 THREAD_REQUIRE_ANCHOR: Final = False
 THREAD_TITLES: Final = 3
