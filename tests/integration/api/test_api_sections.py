@@ -3,9 +3,14 @@ whose section model it trained from the publishers' own labels)."""
 
 from __future__ import annotations
 
+import json
+
 import feedparser
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from naba.cli import main
+from naba.config import Settings
 from naba.engine.naba import Naba
 
 
@@ -71,3 +76,15 @@ def test_reader_section_page_tabs_and_country_filter(api: TestClient) -> None:
     assert api.get("/sections/politics", params={"country": "<b>"}).status_code == 200  # ignored, not echoed
     assert "<b>" not in api.get("/sections/politics", params={"country": "<b>"}).text.split("<main", 1)[1]
     assert api.get("/sections/weather").status_code == 404
+
+
+def test_cli_prints_the_records_the_api_answers(api: TestClient, day_settings: Settings) -> None:
+    args = ["--db", day_settings.db, "sections", "list", "--section", "politics", "--country", "YE"]
+    result = CliRunner().invoke(main, [*args, "--limit", "10", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    api_view = api.get("/api/v1/sections/politics", params={"country": "YE", "limit": 10}).json()
+    assert json.loads(result.stdout) == api_view
+    text = CliRunner().invoke(main, [*args, "--limit", "3"], catch_exceptions=False)
+    assert text.exit_code == 0 and "politics=" in text.stdout
+    bad = CliRunner().invoke(main, ["--db", day_settings.db, "sections", "list", "--section", "weather"])
+    assert bad.exit_code == 2  # click refuses a section that is not one of the keys
